@@ -1,0 +1,61 @@
+"""Notebooks are committed clean, and exercises/ is generated from solutions/."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from nbtools import ROOT, dumps, exercise_from_solution, has_outputs, read, stub_code
+
+ALL = sorted(p for folder in ("notebooks", "exercises", "solutions") for p in (ROOT / folder).rglob("*.ipynb")
+             if ".ipynb_checkpoints" not in p.parts)
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(ROOT)))
+def test_committed_without_outputs(path):
+    assert not has_outputs(path), "strip outputs first: make strip"
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebook_has_title_objectives_and_closing(path):
+    cells = read(path).cells
+    assert cells[0].cell_type == "markdown" and cells[0].source.lstrip().startswith("# "), "first cell: a title"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "solutions").rglob("*.ipynb")), ids=lambda p: p.name)
+def test_exercises_are_up_to_date(path):
+    language = path.parent.name
+    target = ROOT / "exercises" / language / path.name
+    assert target.exists(), "run: make exercises"
+    assert target.read_text(encoding="utf-8") == dumps(exercise_from_solution(read(path), language)), \
+        "exercises/ is stale: run make exercises"
+
+
+def test_exercise_script_check_mode_agrees():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_exercises.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_stub_replaces_solution_and_keeps_the_rest():
+    source = "def f(x):\n    # BEGIN SOLUTION\n    # STUB: return None\n    return x * 2\n    # END SOLUTION\nq.check(f)"
+    stub = stub_code(source, "en")
+    assert "x * 2" not in stub
+    assert "    # Your solution here\n    return None" in stub
+    assert stub.endswith("q.check(f)")
+
+
+def test_stub_without_stub_lines_becomes_ellipsis():
+    assert stub_code("# BEGIN SOLUTION\nanswer = 42\n# END SOLUTION", "de") == "# Deine Lösung hier\n..."
+
+
+def test_unclosed_solution_block_is_an_error():
+    with pytest.raises(ValueError):
+        stub_code("# BEGIN SOLUTION\nx = 1", "en")
+
+
+def test_every_solution_notebook_has_solution_blocks():
+    for path in (ROOT / "solutions").rglob("*.ipynb"):
+        text = "\n".join(cell.source for cell in read(path).cells)
+        assert text.count("# BEGIN SOLUTION") >= 4, f"{path.name}: fewer than four tasks"
