@@ -43,3 +43,10 @@ def test_unknown_language_is_refused():
 def test_register_refuses_a_message_missing_a_language():
     with pytest.raises(ValueError):
         i18n.register({"test.only_german": {"de": "nur deutsch"}})
+
+
+def test_numbers_are_written_the_editions_way():
+    i18n.set_language("de")
+    assert (i18n.num(1714701), i18n.num(2.4157, 3)) == ("1.714.701", "2,416")
+    i18n.set_language("en")
+    assert (i18n.num(1714701), i18n.num(2.4157, 3)) == ("1,714,701", "2.416")

@@ -35,7 +35,7 @@ register({
     },
 })
 
-Checker = Callable[[Any], "str | None"]
+Checker = Callable[[Any], "str | tuple[str, dict] | None"]
 
 
 class Status(enum.Enum):
@@ -74,7 +74,7 @@ class Task:
     """One exercise task: a checker, a hint and the reference solution, in both languages.
 
     `checker(answer)` returns None when the answer is right, else the message key of a hint that fits
-    the mistake. A learner's function that returns None or `...` counts as not attempted.
+    the mistake, or a pair (key, {placeholder: value}) when the message needs values. A learner's function that returns None or `...` counts as not attempted.
     """
 
     def __init__(self, name: str, checker: Checker, hint: dict[str, str], solution: str) -> None:
@@ -95,7 +95,8 @@ class Task:
             return Result(Status.WRONG, msg("check.raised", error=f"{type(error).__name__}: {error}"))
         if problem is None:
             return Result(Status.CORRECT, msg("check.correct"))
-        return Result(Status.WRONG, f'{msg("check.wrong")} {msg(problem)}')
+        key, values = problem if isinstance(problem, tuple) else (problem, {})
+        return Result(Status.WRONG, f'{msg("check.wrong")} {msg(key, **values)}')
 
     def check(self, answer: Any) -> Result:
         """Check the learner's answer and show the result."""

@@ -48,3 +48,11 @@ def catalogue() -> dict[str, dict[str, str]]:
 def placeholders(text: str) -> set[str]:
     """The `{names}` a message fills in; both languages must use the same ones."""
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def num(value: float, digits: int = 0) -> str:
+    """A number written the edition's way: 1.714.701 and 2,416 in German, 1,714,701 and 2.416 in English."""
+    text = f"{value:,.{digits}f}"
+    if _language == "de":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text

@@ -42,3 +42,27 @@ def show(fig, alt: str) -> None:
 
     display(HTML(figure_html(fig, alt)))
     plt.close(fig)
+
+
+def probability_bars(labels, probs, title: str, xlabel: str, ylabel: str, ax=None, top: int = 10):
+    """A bar chart of the `top` most likely items; returns the axes. Labels show spaces and line breaks visibly."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    probs = np.asarray(probs, dtype=float)
+    order = np.argsort(probs)[::-1][:top]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    shown = [visible(labels[i]) for i in order]
+    ax.bar(shown, probs[order], color=OKABE_ITO[0])
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    # Grow, never shrink, the y-axis: panels that share it stay comparable.
+    ax.set_ylim(0, max(ax.get_ylim()[1], probs[order].max() * 1.15))
+    return ax
+
+
+def visible(char: str) -> str:
+    """Make invisible characters readable in plots: space -> '␣', line break -> '↵'."""
+    return {" ": "␣", "\n": "↵", "\t": "⇥"}.get(char, char)

@@ -1,0 +1,85 @@
+"""Chapter 1 self-checks: the reference passes, the stub is 'not attempted', plausible mistakes fail."""
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from werkstatt import i18n
+from werkstatt.checks import Status
+from werkstatt.exercises import ch01
+
+
+def reference(task):
+    namespace = {"Counter": Counter, "math": math, "np": np}
+    exec(task.solution_code, namespace)
+    return namespace
+
+
+@pytest.fixture(autouse=True, params=["de", "en"])
+def language(request):
+    i18n.set_language(request.param)
+    yield request.param
+
+
+def test_q1_bigram_counts():
+    assert ch01.q1.evaluate(reference(ch01.q1)["bigram_counts"]).ok
+    assert ch01.q1.evaluate(lambda text: None).status is Status.UNATTEMPTED
+    assert ch01.q1.evaluate(lambda text: Counter(text)).status is Status.WRONG
+    assert ch01.q1.evaluate(lambda text: Counter(zip(text, text[2:]))).status is Status.WRONG
+
+
+def test_q2_next_char_probabilities():
+    assert ch01.q2.evaluate(reference(ch01.q2)["next_char_probabilities"]).ok
+    assert ch01.q2.evaluate(lambda counts, char: None).status is Status.UNATTEMPTED
+    unnormalised = lambda counts, char: {b: n for (a, b), n in counts.items() if a == char}  # noqa: E731
+    result = ch01.q2.evaluate(unnormalised)
+    assert result.status is Status.WRONG and "4" in result.message
+    wrong_row = lambda counts, char: {a: 1.0 for (a, b), n in counts.items() if b == char}  # noqa: E731
+    assert ch01.q2.evaluate(wrong_row).status is Status.WRONG
+
+
+def test_q3_temperature():
+    assert ch01.q3.evaluate(reference(ch01.q3)["apply_temperature"]).ok
+    assert ch01.q3.evaluate(lambda p, t: ...).status is Status.UNATTEMPTED
+    assert ch01.q3.evaluate(lambda p, t: p).status is Status.WRONG
+    assert ch01.q3.evaluate(lambda p, t: p ** t / (p ** t).sum()).status is Status.WRONG  # exponent inverted
+
+
+def test_q4_average_loss():
+    assert ch01.q4.evaluate(reference(ch01.q4)["average_loss"]).ok
+    assert ch01.q4.evaluate(lambda probability, text: None).status is Status.UNATTEMPTED
+
+    def no_minus(probability, text):
+        logs = [math.log(probability(a, b)) for a, b in zip(text, text[1:])]
+        return sum(logs) / len(logs)
+
+    def in_bits(probability, text):
+        logs = [-math.log2(probability(a, b)) for a, b in zip(text, text[1:])]
+        return sum(logs) / len(logs)
+
+    assert ch01.q4.evaluate(no_minus).status is Status.WRONG
+    assert ch01.q4.evaluate(in_bits).status is Status.WRONG
+
+
+def test_q5_misconception():
+    namespace = reference(ch01.q5)
+    assert ch01.q5.evaluate(namespace["answer_q5"]).ok
+    assert ch01.q5.evaluate(None).status is Status.UNATTEMPTED
+    assert ch01.q5.evaluate("a").status is Status.WRONG
+    assert ch01.q5.evaluate("maybe").status is Status.WRONG
+
+
+def test_learner_code_that_raises_is_reported_not_raised():
+    result = ch01.q1.evaluate(lambda text: 1 / 0)
+    assert result.status is Status.WRONG and "ZeroDivisionError" in result.message
+
+
+def test_expect_mode_turns_a_disagreeing_check_into_an_error(monkeypatch):
+    monkeypatch.setenv("WERKSTATT_EXPECT", "correct")
+    with pytest.raises(AssertionError):
+        ch01.q5.check("a")
+    monkeypatch.setenv("WERKSTATT_EXPECT", "unattempted")
+    assert ch01.q5.check(None).status is Status.UNATTEMPTED
