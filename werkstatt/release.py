@@ -1,0 +1,338 @@
+"""Release a trained tiny GPT the way chapter 5 says open models should be released.
+
+The five artifacts: training code, training data, test data, training metadata and the weights,
+plus a model card filled in from the metadata. The weights are GPT-2 compatible:
+`transformers.GPT2LMHeadModel.from_pretrained(folder)` loads them and computes the same logits.
+
+    releases/<name>/
+      README.md                   model card
+      config.json, model.safetensors           weights (GPT-2 layout)
+      tokenizer.json, tokenizer_config.json    the characters as a Hugging Face tokenizer
+      char_tokenizer.json         the same characters for werkstatt.gpt.CharTokenizer
+      training_code/              the notebook and the model and training code
+      data/train.txt, data/test.txt, data/data.json   the exact split, with SHA-256 checksums
+      training_metadata.json, loss_curve.png           hyperparameters, seed, hardware, time, curve, versions
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+from pathlib import Path
+
+import torch
+
+from .errors import WerkstattError
+from .gpt import GPT, CharTokenizer, GPTConfig
+from .i18n import get_language, msg, register
+
+ARTIFACTS = {
+    "training_code": "training_code",
+    "training_data": "data/train.txt",
+    "test_data": "data/test.txt",
+    "training_metadata": "training_metadata.json",
+    "weights": "model.safetensors",
+    "model_card": "README.md",
+}
+# GPT-2 stores these four weight matrices transposed (its Conv1D layer computes x @ W instead of x @ Wᵀ).
+_TRANSPOSED = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight")
+
+register({
+    "release.written": {
+        "de": "📦 Veröffentlichung geschrieben nach »{folder}«: {files} Dateien, zusammen {size_mb:.1f} MB.",
+        "en": "📦 Release written to '{folder}': {files} files, {size_mb:.1f} MB in all.",
+    },
+    "release.exists": {
+        "de": "Der Ordner »{folder}« gibt es schon und er ist keine Veröffentlichung dieses Kurses. "
+              "Wähle einen anderen Namen.",
+        "en": "The folder '{folder}' already exists and is not a release from this course. Choose another name.",
+    },
+    "release.missing": {
+        "de": "In »{folder}« fehlt: {missing}.",
+        "en": "'{folder}' lacks: {missing}.",
+    },
+    "release.artifact.training_code": {"de": "Trainingscode", "en": "training code"},
+    "release.artifact.training_data": {"de": "Trainingsdaten", "en": "training data"},
+    "release.artifact.test_data": {"de": "Testdaten", "en": "test data"},
+    "release.artifact.training_metadata": {"de": "Trainings-Metadaten", "en": "training metadata"},
+    "release.artifact.weights": {"de": "Gewichte", "en": "weights"},
+    "release.artifact.model_card": {"de": "Modellkarte", "en": "model card"},
+    "release.card": {
+        "de": """---
+license: {licence}
+language: {language}
+library_name: transformers
+tags: [ki-werkstatt, gpt2, character-level, education]
+---
+
+# {name}
+
+Ein winziges GPT-Sprachmodell auf Zeichenebene, trainiert im Kurs KI-Werkstatt (Kapitel 4).
+Es ist ein Lernmodell: Es schreibt Text, der so *aussieht* wie die Trainingsdaten, weiß aber nichts.
+
+## Modell
+- Architektur: GPT-2 (decoder-only Transformer), {n_layer} Schichten, {n_head} Köpfe, Breite {n_embd}, context {context} Zeichen
+- Parameter: {parameters:,}
+- Tokenizer: ein Token pro Zeichen, {vocab_size} verschiedene Zeichen
+- Laden: `transformers.GPT2LMHeadModel.from_pretrained(ordner)` und `AutoTokenizer.from_pretrained(ordner)`
+
+## Trainingsdaten
+- Quelle: {source}
+- Trainingsteil: die ersten {train_percent}% des Textes ({train_chars:,} Zeichen), `data/train.txt`, SHA-256 `{train_sha256}`
+- Testteil: die letzten {test_percent}% ({test_chars:,} Zeichen), `data/test.txt`, SHA-256 `{test_sha256}`
+
+## Training
+- {steps} Schritte, batch_size {batch_size}, Lernrate {lr} ({schedule}), Seed {seed}
+- Dauer: {seconds:.0f} s auf {hardware}
+- Validierungs-Loss am Ende: {val_loss:.3f} nats pro Zeichen (Bigramm-Vergleich: {bigram_loss})
+- Alles Weitere: `training_metadata.json`, Lernkurve: `loss_curve.png`, Code: `training_code/`
+
+## Verwendungszweck und Grenzen
+- Gedacht zum Lernen und Ausprobieren: So entsteht ein Sprachmodell.
+- Nicht gedacht für echte Texte oder Entscheidungen. Das Modell erfindet Wörter und Aussagen.
+- Es übernimmt Sprache, Themen und Einseitigkeiten seiner Trainingsdaten{bias_note}.
+
+## Lizenz
+Gewichte und Code: {licence}. Die Trainingsdaten behalten ihre eigene Lizenz: {data_licence}.
+""",
+        "en": """---
+license: {licence}
+language: {language}
+library_name: transformers
+tags: [ki-werkstatt, gpt2, character-level, education]
+---
+
+# {name}
+
+A tiny character-level GPT language model, trained in the KI-Werkstatt course (chapter 4).
+It is a learning model: it writes text that *looks* like its training data, but it knows nothing.
+
+## Model
+- Architecture: GPT-2 (decoder-only transformer), {n_layer} layers, {n_head} heads, width {n_embd}, context {context} characters
+- Parameters: {parameters:,}
+- Tokenizer: one token per character, {vocab_size} different characters
+- Loading: `transformers.GPT2LMHeadModel.from_pretrained(folder)` and `AutoTokenizer.from_pretrained(folder)`
+
+## Training data
+- Source: {source}
+- Training part: the first {train_percent}% of the text ({train_chars:,} characters), `data/train.txt`, SHA-256 `{train_sha256}`
+- Test part: the last {test_percent}% ({test_chars:,} characters), `data/test.txt`, SHA-256 `{test_sha256}`
+
+## Training
+- {steps} steps, batch_size {batch_size}, learning rate {lr} ({schedule}), seed {seed}
+- Time: {seconds:.0f} s on {hardware}
+- Final validation loss: {val_loss:.3f} nats per character (bigram for comparison: {bigram_loss})
+- Everything else: `training_metadata.json`, loss curve: `loss_curve.png`, code: `training_code/`
+
+## Intended use and limits
+- Meant for learning and trying things out: this is how a language model comes about.
+- Not meant for real texts or decisions. The model makes up words and statements.
+- It takes on the language, topics and one-sidedness of its training data{bias_note}.
+
+## Licence
+Weights and code: {licence}. The training data keep their own licence: {data_licence}.
+""",
+    },
+    "release.bias_note_speeches": {
+        "de": " – hier: Reden aus dem Bundestag bzw. dem britischen Unterhaus, also die Sprache und Sichtweisen "
+              "der Parteien, die dort viel reden",
+        "en": " – here: speeches from the Bundestag or the House of Commons, so the language and views of "
+              "the parties that speak there most",
+    },
+})
+
+
+def sha256(text: str) -> str:
+    """The SHA-256 checksum of a text's UTF-8 bytes: anyone can check they have the exact same data."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def gpt2_config(config: GPTConfig, tokenizer: CharTokenizer | None = None):
+    """The transformers.GPT2Config that describes the same network as `config`."""
+    from transformers import GPT2Config
+
+    return GPT2Config(vocab_size=config.vocab_size, n_positions=config.context, n_embd=config.n_embd,
+                      n_layer=config.n_layer, n_head=config.n_head, activation_function="gelu_new",
+                      resid_pdrop=config.dropout, embd_pdrop=config.dropout, attn_pdrop=config.dropout,
+                      layer_norm_epsilon=1e-5, tie_word_embeddings=True, bos_token_id=None, eos_token_id=None)
+
+
+def to_gpt2_state_dict(model: GPT) -> dict[str, torch.Tensor]:
+    """The course model's weights under GPT-2's names (the names already match; four matrices are transposed)."""
+    state = {}
+    for name, tensor in model.state_dict().items():
+        tensor = tensor.detach().cpu()
+        state[name] = tensor.t().contiguous() if name.endswith(_TRANSPOSED) else tensor.clone()
+    return state
+
+
+def to_gpt2(model: GPT):
+    """A transformers.GPT2LMHeadModel with the course model's weights."""
+    from transformers import GPT2LMHeadModel
+
+    hf_model = GPT2LMHeadModel(gpt2_config(model.config))
+    missing, unexpected = hf_model.load_state_dict(to_gpt2_state_dict(model), strict=False)
+    missing = [name for name in missing if not name.endswith(".attn.bias") and not name.endswith("masked_bias")]
+    if missing or unexpected:  # pragma: no cover - would mean the two layouts drifted apart
+        raise RuntimeError(f"GPT-2 conversion: missing {missing}, unexpected {unexpected}")
+    return hf_model.eval()
+
+
+def from_gpt2(hf_model) -> GPT:
+    """The course's GPT with the weights of a GPT2LMHeadModel (e.g. a loaded release)."""
+    c = hf_model.config
+    model = GPT(GPTConfig(vocab_size=c.vocab_size, context=c.n_positions, n_layer=c.n_layer, n_head=c.n_head,
+                          n_embd=c.n_embd, dropout=float(c.resid_pdrop)))
+    own = model.state_dict()
+    state = {}
+    for name, tensor in hf_model.state_dict().items():
+        if name in own:
+            state[name] = tensor.t().contiguous() if name.endswith(_TRANSPOSED) else tensor
+    if "lm_head.weight" not in state:
+        state["lm_head.weight"] = state["transformer.wte.weight"]
+    model.load_state_dict(state)
+    return model.eval()
+
+
+def hf_tokenizer(tokenizer: CharTokenizer):
+    """The same character tokenizer as a Hugging Face fast tokenizer (one token per character, same ids)."""
+    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    backend = Tokenizer(models.WordLevel(vocab=dict(tokenizer.stoi), unk_token=None))
+    backend.pre_tokenizer = pre_tokenizers.Split(Regex(r"[\s\S]"), behavior="isolated")
+    backend.decoder = decoders.Fuse()
+    return PreTrainedTokenizerFast(tokenizer_object=backend, clean_up_tokenization_spaces=False)
+
+
+def environment() -> dict:
+    """Hardware and library versions, for the training metadata."""
+    import numpy
+    import transformers
+
+    from . import __version__
+
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    return {
+        "hardware": {"machine": platform.machine(), "processor": platform.processor() or platform.machine(),
+                     "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(), "gpu": gpu,
+                     "system": platform.system()},
+        "versions": {"python": sys.version.split()[0], "torch": torch.__version__,
+                     "transformers": transformers.__version__, "numpy": numpy.__version__,
+                     "werkstatt": __version__},
+    }
+
+
+def write_release(folder: str | Path, model: GPT, tokenizer: CharTokenizer, *, train_text: str, test_text: str,
+                  history, train_config, source: str, data_licence: str = "CC0 1.0",
+                  notebook: str | Path | None = None, bigram_loss: float | None = None,
+                  licence: str = "mit", name: str | None = None, extra: dict | None = None,
+                  bias_note: bool = False, quiet: bool = False) -> Path:
+    """Write the five artifacts and a model card into `folder`; returns the folder."""
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()) and not (folder / "training_metadata.json").exists():
+        raise WerkstattError("release.exists", folder=str(folder))
+    if folder.exists():
+        shutil.rmtree(folder)  # an older release of ours: replace it completely, so nothing stale remains
+    (folder / "data").mkdir(parents=True)
+    name = name or folder.name
+
+    # 1 weights (GPT-2 layout, safetensors) and the tokenizer in both forms
+    to_gpt2(model).save_pretrained(folder, safe_serialization=True)
+    hf_tokenizer(tokenizer).save_pretrained(folder)
+    tokenizer.save(folder / "char_tokenizer.json")
+
+    # 2 + 3 training and test data: the exact split, with checksums
+    (folder / "data" / "train.txt").write_text(train_text, encoding="utf-8")
+    (folder / "data" / "test.txt").write_text(test_text, encoding="utf-8")
+    total = len(train_text) + len(test_text)
+    data_info = {"source": source, "licence": data_licence, "split": "first part train, last part test (no shuffling)",
+                 "train": {"file": "data/train.txt", "characters": len(train_text), "sha256": sha256(train_text)},
+                 "test": {"file": "data/test.txt", "characters": len(test_text), "sha256": sha256(test_text)}}
+    (folder / "data" / "data.json").write_text(json.dumps(data_info, indent=1, ensure_ascii=False), encoding="utf-8")
+
+    # 4 training code: the notebook and the package's model and training loop
+    code = folder / "training_code"
+    code.mkdir()
+    here = Path(__file__).parent
+    for module in ("gpt.py", "train.py"):
+        shutil.copy2(here / module, code / module)
+    if notebook is not None and Path(notebook).is_file():
+        shutil.copy2(notebook, code / Path(notebook).name)
+
+    # 5 training metadata, with the loss curve as numbers and as a picture
+    env = environment()
+    metadata = {"name": name, "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                "model": model.config.to_dict(), "parameters": model.num_parameters(),
+                "training": train_config.to_dict(), "seed": train_config.seed,
+                "time_seconds": round(history.seconds, 2), "wall_seconds": round(history.wall_seconds, 2),
+                "tokens_seen": history.tokens, "interrupted": history.interrupted,
+                "final_val_loss": history.final_val_loss, "bigram_val_loss": bigram_loss,
+                "loss_curve": {"steps": history.steps, "train_loss": history.train_loss,
+                               "val_steps": history.val_steps, "val_loss": history.val_loss},
+                "data": data_info, **env, **(extra or {})}
+    (folder / "training_metadata.json").write_text(json.dumps(metadata, indent=1, ensure_ascii=False), encoding="utf-8")
+    _save_curve(history, folder / "loss_curve.png")
+
+    # the model card, filled in from the metadata
+    hardware = env["hardware"]["gpu"] or f'{env["hardware"]["cpu_count"]} CPU ({env["hardware"]["machine"]})'
+    card = msg("release.card", licence=licence, language=get_language(), name=name,
+               n_layer=model.config.n_layer, n_head=model.config.n_head, n_embd=model.config.n_embd,
+               context=model.config.context, parameters=model.num_parameters(), vocab_size=tokenizer.vocab_size,
+               source=source, train_percent=round(100 * len(train_text) / total),
+               test_percent=round(100 * len(test_text) / total), train_chars=len(train_text),
+               test_chars=len(test_text), train_sha256=data_info["train"]["sha256"],
+               test_sha256=data_info["test"]["sha256"], steps=history.steps[-1] if history.steps else 0,
+               batch_size=train_config.batch_size, lr=train_config.lr, schedule=train_config.schedule,
+               seed=train_config.seed, seconds=history.seconds, hardware=hardware, val_loss=history.final_val_loss,
+               bigram_loss=f"{bigram_loss:.3f}" if bigram_loss is not None else "–", data_licence=data_licence,
+               bias_note=msg("release.bias_note_speeches") if bias_note else "")
+    (folder / "README.md").write_text(card, encoding="utf-8")
+    if not quiet:
+        files = [p for p in folder.rglob("*") if p.is_file()]
+        print(msg("release.written", folder=str(folder), files=len(files),
+                  size_mb=sum(p.stat().st_size for p in files) / 1e6))
+    return folder
+
+
+def _save_curve(history, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    from .train import LivePlot
+
+    fig = LivePlot(enabled=False).figure(history)
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+
+
+def check_release(folder: str | Path) -> dict[str, bool]:
+    """Which of the five artifacts (and the model card) are in `folder`."""
+    folder = Path(folder)
+    found = {}
+    for key, relative in ARTIFACTS.items():
+        path = folder / relative
+        found[key] = path.is_dir() and any(path.iterdir()) if key == "training_code" else path.is_file()
+    return found
+
+
+def describe_release(folder: str | Path) -> str:
+    """One line per artifact: ✅ or ❌ and its name in the edition's language."""
+    return "\n".join(f'{"✅" if ok else "❌"} {msg("release.artifact." + key)}: {ARTIFACTS[key]}'
+                     for key, ok in check_release(folder).items())
+
+
+def load_release(folder: str | Path) -> tuple[GPT, CharTokenizer]:
+    """A release as the course's GPT and CharTokenizer (for later chapters)."""
+    from transformers import GPT2LMHeadModel
+
+    folder = Path(folder)
+    missing = [k for k in ("weights",) if not check_release(folder)[k]]
+    if missing or not (folder / "char_tokenizer.json").is_file():
+        raise WerkstattError("release.missing", folder=str(folder),
+                             missing=", ".join(msg("release.artifact." + k) for k in missing) or "char_tokenizer.json")
+    model = from_gpt2(GPT2LMHeadModel.from_pretrained(folder))
+    return model, CharTokenizer.load(folder / "char_tokenizer.json")

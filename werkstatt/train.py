@@ -1,0 +1,358 @@
+"""The training loop's bookkeeping: batches, learning-rate schedule, progress bar, live loss curve, time budget.
+
+Chapter 4 explains every idea in here; this module keeps the notebook's cells short. From code it is
+a few lines (chapter 8 uses it that way):
+
+    from werkstatt.gpt import GPTConfig
+    from werkstatt.train import TrainConfig, train_on_text
+    model, tokenizer, history = train_on_text(text, GPTConfig(n_layer=2), TrainConfig(steps=500), plot=False)
+
+Pressing stop (KeyboardInterrupt) ends training early: the model trained so far stays usable and the
+loss curve stays drawn.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+
+import torch
+
+from .errors import WerkstattError
+from .gpt import GPT, CharTokenizer, GPTConfig, check_fits
+from .i18n import msg, register
+
+register({
+    "train.too_short": {
+        "de": "Der {part} ist mit {chars} Zeichen zu kurz für context = {context}: Er braucht mindestens "
+              "{minimum} Zeichen. Nimm einen längeren Text oder einen kleineren context.",
+        "en": "The {part} has {chars} characters, too short for context = {context}: it needs at least "
+              "{minimum}. Use a longer text or a smaller context.",
+    },
+    "train.part_train": {"de": "Trainingsteil", "en": "training part"},
+    "train.part_val": {"de": "Validierungsteil", "en": "validation part"},
+    "train.interrupted": {
+        "de": "⏹ Training nach Schritt {step} angehalten. Das Modell behält alles, was es bis hierhin gelernt hat, "
+              "und die Lernkurve bleibt stehen. Du kannst einfach weitermachen.",
+        "en": "⏹ Training stopped after step {step}. The model keeps everything it has learned so far, "
+              "and the loss curve stays drawn. You can simply carry on.",
+    },
+    "train.budget": {
+        "de": "⏱ Zeitbudget von {seconds:.0f} s erreicht: Training nach Schritt {step} von {steps} beendet.",
+        "en": "⏱ Time budget of {seconds:.0f} s reached: training ended after step {step} of {steps}.",
+    },
+    "train.done": {
+        "de": "Fertig: {step} Schritte in {seconds:.1f} s, Validierungs-Loss {val_loss:.3f}.",
+        "en": "Done: {step} steps in {seconds:.1f} s, validation loss {val_loss:.3f}.",
+    },
+    "train.plot_title": {"de": "Lernkurve", "en": "Loss curve"},
+    "train.plot_x": {"de": "Trainingsschritt", "en": "training step"},
+    "train.plot_y": {"de": "Loss (Kreuzentropie, nats)", "en": "loss (cross-entropy, nats)"},
+    "train.plot_train": {"de": "Training", "en": "training"},
+    "train.plot_val": {"de": "Validierung", "en": "validation"},
+    "train.plot_alt": {
+        "de": "Lernkurve: Der Loss fällt von {first:.2f} auf {last:.2f} nach {step} Schritten; "
+              "die Validierungskurve liegt bei {val:.2f}.",
+        "en": "Loss curve: the loss falls from {first:.2f} to {last:.2f} after {step} steps; "
+              "the validation curve is at {val:.2f}.",
+    },
+    "train.progress": {"de": "Training", "en": "training"},
+})
+
+
+@dataclass
+class TrainConfig:
+    """How to train: how long, how fast, how much at once."""
+
+    steps: int = 1000            # how many updates at most
+    batch_size: int = 32         # how many text snippets per step
+    lr: float = 3e-3             # the largest learning rate (after warm-up)
+    min_lr: float = 3e-4         # where the learning rate ends
+    warmup: int = 50             # steps in which the learning rate rises from ~0 to lr
+    schedule: str = "cosine"     # "cosine", "linear" or "constant" after warm-up
+    weight_decay: float = 0.1    # pulls weight matrices gently towards zero (not biases or norms)
+    beta2: float = 0.99          # AdamW's memory for squared gradients; 0.99 suits small batches
+    grad_clip: float = 1.0       # caps the size of one update, so a bad batch cannot wreck the model
+    eval_every: int = 100        # how often to measure the validation loss (and redraw the curve)
+    eval_batches: int = 20       # how many validation batches one measurement averages over
+    eval_batch_size: int = 32    # windows per validation batch (fixed, so runs with other batch sizes compare)
+    time_budget: float | None = None  # seconds; training stops (and the schedule ends) when they run out
+    seed: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class History:
+    """What happened during training: the loss curve and how long it took."""
+
+    steps: list[int] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    val_steps: list[int] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_seconds: list[float] = field(default_factory=list)  # training time (without evaluation) at each point
+    seconds: float = 0.0          # training time without evaluation and drawing
+    wall_seconds: float = 0.0     # everything, including evaluation and drawing
+    tokens: int = 0
+    interrupted: bool = False
+    stopped_by_budget: bool = False
+
+    @property
+    def final_val_loss(self) -> float:
+        return self.val_loss[-1] if self.val_loss else math.nan
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["final_val_loss"] = self.final_val_loss
+        return data
+
+
+def as_tensor(ids) -> torch.Tensor:
+    """Token ids as one long tensor (int64), ready for batching."""
+    return ids if isinstance(ids, torch.Tensor) else torch.tensor(ids, dtype=torch.long)
+
+
+def check_data(data: torch.Tensor, context: int, part: str = "train") -> None:
+    """Raise WerkstattError when the data cannot fill even one window of `context` tokens plus its target."""
+    minimum = context + 2
+    if len(data) < minimum:
+        raise WerkstattError("train.too_short", part=msg(f"train.part_{part}"), chars=len(data),
+                             context=context, minimum=minimum)
+
+
+def get_batch(data: torch.Tensor, batch_size: int, context: int, generator: torch.Generator | None = None):
+    """`batch_size` random windows of the text (x) and the same windows shifted by one (y, the next tokens)."""
+    starts = torch.randint(len(data) - context - 1, (batch_size,), generator=generator)
+    offsets = starts[:, None] + torch.arange(context)  # one row of positions per window: no Python loop
+    return data[offsets], data[offsets + 1]
+
+
+@torch.no_grad()
+def estimate_loss(model: GPT, data: torch.Tensor, batches: int = 20, batch_size: int = 32, seed: int = 1234) -> float:
+    """The average loss on `batches` fixed random windows of `data` (the same windows every time, so values compare)."""
+    was_training = model.training
+    model.eval()
+    generator = torch.Generator().manual_seed(seed)
+    device = next(model.parameters()).device
+    losses = []
+    for _ in range(batches):
+        x, y = get_batch(data, batch_size, model.config.context, generator)
+        losses.append(model(x.to(device), y.to(device))[1].item())
+    model.train(was_training)
+    return sum(losses) / len(losses)
+
+
+def learning_rate(progress: float, step: int, config: TrainConfig) -> float:
+    """Warm up for `warmup` steps, then fall from lr to min_lr as `progress` (0 → 1) runs out."""
+    if step < config.warmup:
+        return config.lr * (step + 1) / config.warmup
+    progress = min(max(progress, 0.0), 1.0)
+    if config.schedule == "constant":
+        return config.lr
+    if config.schedule == "linear":
+        return config.lr + (config.min_lr - config.lr) * progress
+    return config.min_lr + 0.5 * (config.lr - config.min_lr) * (1 + math.cos(math.pi * progress))
+
+
+def make_optimizer(model: GPT, config: TrainConfig) -> torch.optim.Optimizer:
+    """AdamW; weight decay only on matrices (shrinking biases and norms helps nothing)."""
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.dim() < 2]
+    groups = [{"params": decay, "weight_decay": config.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    try:  # the fused version does the whole update in one pass over memory (CPU and GPU)
+        return torch.optim.AdamW(groups, lr=config.lr, betas=(0.9, config.beta2), fused=True)
+    except (RuntimeError, TypeError):  # pragma: no cover - older PyTorch
+        return torch.optim.AdamW(groups, lr=config.lr, betas=(0.9, config.beta2))
+
+
+class LivePlot:
+    """A loss curve that redraws itself in place in a notebook (and does nothing outside one)."""
+
+    def __init__(self, enabled: bool = True, baseline: float | None = None, baseline_label: str = "") -> None:
+        self.handle = None
+        self.baseline, self.baseline_label = baseline, baseline_label
+        if enabled:
+            try:
+                from IPython import get_ipython
+                from IPython.display import HTML, display
+
+                if get_ipython() is not None:
+                    self.handle = display(HTML(""), display_id=True)
+            except ImportError:  # pragma: no cover
+                self.handle = None
+
+    def figure(self, history: History):
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots()
+        if history.steps:
+            ax.plot(history.steps, smooth(history.train_loss), label=msg("train.plot_train"), alpha=0.9)
+        if history.val_steps:
+            ax.plot(history.val_steps, history.val_loss, "o-", label=msg("train.plot_val"))
+        if self.baseline is not None:
+            ax.axhline(self.baseline, linestyle="--", color="#000000", label=self.baseline_label)
+        ax.set(title=msg("train.plot_title"), xlabel=msg("train.plot_x"), ylabel=msg("train.plot_y"))
+        ax.legend()
+        return fig
+
+    def alt(self, history: History) -> str:
+        train = smooth(history.train_loss) or [math.nan]
+        return msg("train.plot_alt", first=train[0], last=train[-1], step=history.steps[-1] if history.steps else 0,
+                   val=history.final_val_loss)
+
+    def update(self, history: History) -> None:
+        if self.handle is None:
+            return
+        import matplotlib.pyplot as plt
+        from IPython.display import HTML
+
+        from .plots import figure_html
+
+        fig = self.figure(history)
+        self.handle.update(HTML(figure_html(fig, self.alt(history))))
+        plt.close(fig)
+
+
+def smooth(values: list[float], weight: float = 0.9) -> list[float]:
+    """An exponential moving average, so the noisy per-step loss reads as a curve."""
+    out, running = [], None
+    for value in values:
+        running = value if running is None else weight * running + (1 - weight) * value
+        out.append(running)
+    return out
+
+
+def train(model: GPT, train_data, val_data, config: TrainConfig | None = None, *, plot: bool = True,
+          progress: bool = True, baseline: float | None = None, baseline_label: str = "",
+          on_eval=None, quiet: bool = False) -> History:
+    """Train `model` on token ids; returns the History. Stop (KeyboardInterrupt) keeps the model and the curve.
+
+    `on_eval(history)` is called after each validation measurement; returning True stops training.
+    """
+    config = config or TrainConfig()
+    train_data, val_data = as_tensor(train_data), as_tensor(val_data)
+    context = model.config.context
+    check_data(train_data, context, "train")
+    check_data(val_data, context, "val")
+    device = next(model.parameters()).device
+    if device.type == "cpu":
+        check_fits(model.config, config.batch_size)
+    torch.manual_seed(config.seed)
+    generator = torch.Generator().manual_seed(config.seed)
+    optimizer = make_optimizer(model, config)
+    history, live = History(), LivePlot(plot, baseline, baseline_label)
+    bar = _progress_bar(config.steps, progress)
+    model.train()
+    start = time.perf_counter()
+    step = 0
+    try:
+        for step in range(1, config.steps + 1):
+            tick = time.perf_counter()
+            budget_used = history.seconds / config.time_budget if config.time_budget else 0.0
+            lr = learning_rate(max((step - 1) / config.steps, budget_used), step - 1, config)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            x, y = get_batch(train_data, config.batch_size, context, generator)
+            _, loss = model(x.to(device), y.to(device))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if config.grad_clip:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+            optimizer.step()
+            value = loss.item()  # also waits for the GPU, so the clock below is honest
+            history.seconds += time.perf_counter() - tick
+            history.steps.append(step)
+            history.train_loss.append(value)
+            history.tokens += config.batch_size * context
+            if bar is not None:
+                bar.update(1)
+                if step % 10 == 0:
+                    bar.set_postfix(loss=f"{value:.3f}", refresh=False)
+            out_of_time = config.time_budget is not None and history.seconds >= config.time_budget
+            if step % config.eval_every == 0 or step == config.steps or out_of_time:
+                stop = _evaluate(model, val_data, config, history, step, live, on_eval)
+                if out_of_time and step < config.steps:
+                    history.stopped_by_budget = True
+                    if not quiet:
+                        print(msg("train.budget", seconds=config.time_budget, step=step, steps=config.steps))
+                    break
+                if stop:
+                    break
+    except KeyboardInterrupt:
+        history.interrupted = True
+        model.eval()
+        if not history.val_steps or history.val_steps[-1] != step:
+            try:
+                _evaluate(model, val_data, config, history, step, live, None)
+            except KeyboardInterrupt:
+                pass
+        live.update(history)
+        print(msg("train.interrupted", step=step))
+    finally:
+        if bar is not None:
+            bar.close()
+        history.wall_seconds = time.perf_counter() - start
+        model.eval()
+    if not history.interrupted and not quiet:
+        print(msg("train.done", step=step, seconds=history.seconds, val_loss=history.final_val_loss))
+    return history
+
+
+def _evaluate(model, val_data, config, history, step, live, on_eval) -> bool:
+    history.val_loss.append(estimate_loss(model, val_data, config.eval_batches, config.eval_batch_size, config.seed + 1))
+    history.val_steps.append(step)
+    history.val_seconds.append(history.seconds)
+    model.train()
+    live.update(history)
+    return bool(on_eval(history)) if on_eval is not None else False
+
+
+def _progress_bar(total: int, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=msg("train.progress"), mininterval=0.5)
+
+
+def train_on_text(text: str, model_config: GPTConfig | None = None, config: TrainConfig | None = None,
+                  train_fraction: float = 0.9, **options):
+    """Tokenise `text` by characters, split it 90/10, build a GPT and train it: returns (model, tokenizer, history)."""
+    from dataclasses import replace
+
+    from .data import split_text
+
+    tokenizer = CharTokenizer.from_text(text)
+    model_config = replace(model_config or GPTConfig(), vocab_size=tokenizer.vocab_size)
+    train_text, val_text = split_text(text, train_fraction)
+    config = config or TrainConfig()
+    torch.manual_seed(config.seed)
+    model = GPT(model_config)
+    history = train(model, tokenizer.encode(train_text), tokenizer.encode(val_text), config, **options)
+    return model, tokenizer, history
+
+
+# The course's sizes per profile: (model, training). Chapter 4 explains each choice; benchmarks/tiny_gpt.py
+# measures `standard` against nanoGPT's CPU preset.
+PRESETS: dict[str, tuple[GPTConfig, TrainConfig]] = {
+    "quick": (GPTConfig(context=32, n_layer=1, n_head=2, n_embd=32),
+              TrainConfig(steps=60, batch_size=16, lr=3e-3, min_lr=3e-4, warmup=10, eval_every=20, eval_batches=4)),
+    "standard": (GPTConfig(context=64, n_layer=2, n_head=4, n_embd=128),
+                 TrainConfig(steps=1500, batch_size=32, lr=3e-3, min_lr=3e-4, warmup=50, eval_every=100,
+                             eval_batches=20, time_budget=150)),
+    "gpu": (GPTConfig(context=256, n_layer=6, n_head=6, n_embd=384, dropout=0.1),
+            TrainConfig(steps=5000, batch_size=64, lr=1e-3, min_lr=1e-4, warmup=200, beta2=0.99, eval_every=250,
+                        eval_batches=20, time_budget=600)),
+}
+
+
+def preset(profile: str | None = None, vocab_size: int | None = None) -> tuple[GPTConfig, TrainConfig]:
+    """The model and training sizes for `profile` (default: the current one), as fresh copies."""
+    from dataclasses import replace
+
+    from .profiles import current_profile
+
+    model_config, train_config = PRESETS[profile or current_profile()]
+    model_config = replace(model_config, vocab_size=vocab_size or model_config.vocab_size)
+    return model_config, replace(train_config)
