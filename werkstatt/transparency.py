@@ -371,13 +371,14 @@ def find_release(root: str | Path | None = None) -> Path | None:
     base = Path(root) if root is not None else repository_root() / "releases"
     if not base.is_dir():
         return None
-    candidates = [p for p in base.iterdir() if (p / "training_metadata.json").is_file()]
+    candidates = [p for p in base.iterdir()
+                  if (p / "training_metadata.json").is_file() and not p.name.startswith("ch09-")]
     return max(candidates, key=lambda p: (p / "training_metadata.json").stat().st_mtime) if candidates else None
 
 
-def own_release(language: str, steps: int, root: str | Path | None = None) -> Path:
-    """Your release from chapter 4 if there is one; otherwise train a tiny GPT now and release it."""
-    found = find_release(root)
+def own_release(language: str, steps: int, root: str | Path | None = None, use_existing: bool = True) -> Path:
+    """Your release from chapter 4 if there is one (and use_existing); otherwise train a tiny GPT now and release it."""
+    found = find_release(root) if use_existing else None
     if found is not None:
         print(msg("release9.found", folder=found.name))
         return found
@@ -430,10 +431,70 @@ def write_documents(release: str | Path, fields: dict[str, str]) -> list[Path]:
     statement.append("Format: Bender & Friedman (2018), Data Statements for NLP, TACL 6.")
     (release / "DATA_STATEMENT.md").write_text("\n".join(statement) + "\n", encoding="utf-8")
     card_path = release / "README.md"
-    card = card_path.read_text(encoding="utf-8").split(f"\n## {msg('mc.title')}")[0].rstrip()
+    card = (card_path.read_text(encoding="utf-8") if card_path.is_file() else "").split(f"\n## {msg('mc.title')}")[0].rstrip()
     additions = [f"## {msg('mc.title')}", ""]
     additions += [f"### {msg('mc.' + key)}\n\n{fields[key].strip()}\n" for key in CARD_FIELDS]
     additions.append(f"{msg('ds.title')}: DATA_STATEMENT.md")
     card_path.write_text(card + "\n\n" + "\n".join(additions) + "\n", encoding="utf-8")
     print(msg("card.written", files="DATA_STATEMENT.md, README.md"))
     return [release / "DATA_STATEMENT.md", card_path]
+
+
+# --- an explorer for the gradient: what each step means for research, risk management and audits ---------
+
+ASPECTS = ("research", "risk", "audit")
+register({
+    "explorer.label": {"de": "Stufe:", "en": "Step:"},
+    "explorer.research": {"de": "Forschung", "en": "Research"},
+    "explorer.risk": {"de": "Risikomanagement", "en": "Risk management"},
+    "explorer.audit": {"de": "Prüfbarkeit", "en": "Auditability"},
+    "explorer.internal.research": {"de": "Nur die eigene Firma kann forschen. Andere lesen höchstens einen Bericht.",
+                                   "en": "Only the company's own people can do research. Others read a report at best."},
+    "explorer.internal.risk": {"de": "Die Firma kontrolliert alles – kann aber auch Fehler übersehen, die Fremde fänden.",
+                               "en": "The company controls everything – but may miss flaws that outsiders would find."},
+    "explorer.internal.audit": {"de": "Von außen nicht prüfbar.", "en": "Cannot be audited from outside."},
+    "explorer.api.research": {"de": "Forschende können Fragen stellen und Antworten auswerten, aber nicht hineinschauen.",
+                              "en": "Researchers can ask questions and analyse answers, but cannot look inside."},
+    "explorer.api.risk": {"de": "Die Firma kann Missbrauch sehen, sperren und das Modell jederzeit ändern.",
+                          "en": "The company can see misuse, block it and change the model at any time."},
+    "explorer.api.audit": {"de": "Nur Tests von außen (Black Box); das Modell kann sich morgen ändern.",
+                           "en": "Only outside tests (black box); the model may change tomorrow."},
+    "explorer.weights.research": {"de": "Forschende können hineinschauen (wie in Kapitel 7) und es anpassen (Kapitel 6).",
+                                  "en": "Researchers can look inside (as in chapter 7) and adapt it (chapter 6)."},
+    "explorer.weights.risk": {"de": "Einmal veröffentlicht, lässt es sich nicht zurückholen; Schutzfilter lassen sich wegtrainieren.",
+                              "en": "Once released, it cannot be recalled; safety training can be fine-tuned away."},
+    "explorer.weights.audit": {"de": "Das Modell ist prüfbar, seine Trainingsdaten aber nicht.",
+                               "en": "The model can be audited, its training data cannot."},
+    "explorer.open.research": {"de": "Alles lässt sich nachbauen: Daten, Code, Training – wie bei deinem GPT aus Kapitel 4.",
+                               "en": "Everything can be rebuilt: data, code, training – like your GPT from chapter 4."},
+    "explorer.open.risk": {"de": "Wie bei offenen Gewichten, dazu: Alle können Probleme in den Daten finden und melden.",
+                           "en": "As with open weights, plus: anyone can find and report problems in the data."},
+    "explorer.open.audit": {"de": "Voll prüfbar, bis zu den Trainingsdaten (z. B. Bias, Urheberrecht).",
+                            "en": "Fully auditable, down to the training data (e.g. bias, copyright)."},
+})
+
+
+def explain_step(step: str) -> str:
+    """Three lines: what a step of the gradient means for research, risk management and audits."""
+    check_step(step)
+    return "\n".join(f"{msg('explorer.' + aspect)}: {msg(f'explorer.{step}.{aspect}')}" for aspect in ASPECTS)
+
+
+def gradient_explorer():
+    """A slider over the four steps; below it, what the chosen step means (ipywidgets)."""
+    import html
+
+    import ipywidgets as widgets
+
+    slider = widgets.SelectionSlider(options=[(msg(f"gradient.{s}"), s) for s in GRADIENT], value="api",
+                                     description=msg("explorer.label"), continuous_update=False,
+                                     layout=widgets.Layout(width="90%"), style={"description_width": "initial"})
+    text = widgets.HTML()
+
+    def update(change=None):
+        lines = explain_step(slider.value).split("\n")
+        text.value = "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+
+    slider.observe(update, names="value")
+    update()
+    return widgets.VBox([slider, text])
