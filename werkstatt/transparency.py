@@ -70,14 +70,16 @@ def check_step(value: str) -> str:
 
 def plot_gradient(placed: dict[str, str], title: str | None = None):
     """A figure: the four steps from left to right, each model as a labelled point on its step."""
+    import textwrap
+
     import matplotlib.pyplot as plt
 
     from .plots import OKABE_ITO
 
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    fig, ax = plt.subplots(figsize=(10, 4.2))
     for x, step in enumerate(GRADIENT):
         ax.axvspan(x - 0.45, x + 0.45, color=OKABE_ITO[5], alpha=0.08 + 0.07 * x)
-        ax.text(x, -0.9, msg(f"gradient.check.{step}"), ha="center", va="top", fontsize=8, wrap=True)
+        ax.text(x, -0.6, textwrap.fill(msg(f"gradient.check.{step}"), 22), ha="center", va="top", fontsize=9)
     heights: dict[str, int] = {}
     for name, step in placed.items():
         x = GRADIENT.index(check_step(step))
@@ -85,9 +87,9 @@ def plot_gradient(placed: dict[str, str], title: str | None = None):
         heights[step] = y + 1
         ax.plot(x, y, "o", color=OKABE_ITO[0], markersize=9)
         ax.annotate(name, (x, y), xytext=(8, -3), textcoords="offset points", fontsize=9)
-    ax.set_xticks(range(len(GRADIENT)), [msg(f"gradient.{s}") for s in GRADIENT])
+    ax.set_xticks(range(len(GRADIENT)), [textwrap.fill(msg(f"gradient.{s}"), 16) for s in GRADIENT])
     ax.set_xlim(-0.5, len(GRADIENT) - 0.5)
-    ax.set_ylim(-1.6, max(heights.values(), default=1) + 0.2)
+    ax.set_ylim(-1.5, max(heights.values(), default=1) + 0.2)
     ax.set_yticks([])
     ax.set_xlabel(msg("gradient.xlabel"))
     ax.set_ylabel(msg("gradient.ylabel"))
