@@ -368,12 +368,15 @@ def repository_root() -> Path:
     return Path(__file__).resolve().parents[1]
 
 
+def release_folders() -> list[Path]:
+    """Where releases live: `releases/` beside the notebook (as chapter 4 writes it), then in the course folder."""
+    return [Path.cwd() / "releases", repository_root() / "releases"]
+
+
 def find_release(root: str | Path | None = None) -> Path | None:
-    """The newest release folder under releases/ (one that has training_metadata.json), or None."""
-    base = Path(root) if root is not None else repository_root() / "releases"
-    if not base.is_dir():
-        return None
-    candidates = [p for p in base.iterdir()
+    """The newest release folder from chapter 4 (one that has training_metadata.json), or None."""
+    bases = [Path(root)] if root is not None else release_folders()
+    candidates = [p for base in bases if base.is_dir() for p in base.iterdir()
                   if (p / "training_metadata.json").is_file() and not p.name.startswith("ch09-")]
     return max(candidates, key=lambda p: (p / "training_metadata.json").stat().st_mtime) if candidates else None
 
@@ -389,7 +392,7 @@ def own_release(language: str, steps: int, root: str | Path | None = None, use_e
     from .release import write_release
     from .train import TrainConfig, train_on_text
 
-    folder = (Path(root) if root is not None else repository_root() / "releases") / f"ch09-tiny-gpt-{language}"
+    folder = (Path(root) if root is not None else Path.cwd() / "releases") / f"ch09-tiny-gpt-{language}"
     print(msg("release9.training", steps=steps, folder=folder.name))
     text = speeches_text(language)[:200_000]
     config = TrainConfig(steps=steps, batch_size=16, eval_every=max(steps // 2, 1), eval_batches=4, warmup=min(20, steps))
