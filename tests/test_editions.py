@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import subprocess
 
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
@@ -12,7 +13,12 @@ FOLDERS = ("book", "notebooks", "exercises", "solutions")
 
 
 def files(folder: str, language: str) -> set[str]:
+    """The course's files in one edition folder: tracked or addable, not what a notebook run left there."""
     base = ROOT / folder / language
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "--", "."],
+                            cwd=base, capture_output=True, text=True)
+    if listed.returncode == 0:  # in a git checkout: ignore what .gitignore ignores (releases, caches)
+        return {line for line in listed.stdout.splitlines() if (base / line).is_file()}
     return {p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()}
 
 

@@ -83,3 +83,23 @@ def test_expect_mode_turns_a_disagreeing_check_into_an_error(monkeypatch):
         ch01.q5.check("a")
     monkeypatch.setenv("WERKSTATT_EXPECT", "unattempted")
     assert ch01.q5.check(None).status is Status.UNATTEMPTED
+
+
+def test_common_python_slips_get_a_specific_hint(language):
+    caret = ch01.q3.evaluate(lambda p, t: p ^ (1 / t))
+    assert caret.status is Status.WRONG and "**" in caret.message
+    subscript = ch01.q4.evaluate(lambda probability, text: probability[(text[0], text[1])])
+    assert subscript.status is Status.WRONG and "probability(" in subscript.message
+
+
+def test_dividing_by_characters_instead_of_pairs_is_named(language):
+    def by_characters(probability, text):
+        return -sum(math.log(probability(a, b)) for a, b in zip(text, text[1:])) / len(text)
+
+    result = ch01.q4.evaluate(by_characters)
+    assert result.status is Status.WRONG and "n − 1" in result.message
+
+
+def test_wrong_count_message_names_one_pair(language):
+    result = ch01.q1.evaluate(lambda text: Counter(zip(text, text[2:])))
+    assert result.status is Status.WRONG and "(" in result.message and "Counter" not in result.message

@@ -66,3 +66,24 @@ def probability_bars(labels, probs, title: str, xlabel: str, ylabel: str, ax=Non
 def visible(char: str) -> str:
     """Make invisible characters readable in plots: space -> '␣', line break -> '↵'."""
     return {" ": "␣", "\n": "↵", "\t": "⇥"}.get(char, char)
+
+
+def top_items(labels, probs, n: int = 2) -> str:
+    """The `n` most likely items with their probability, written the edition's way: 'h 87 %, ␣ 5 %'."""
+    import numpy as np
+
+    from .i18n import get_language, num
+
+    probs = np.asarray(probs, dtype=float)
+    percent = " %" if get_language() == "de" else "%"
+    return ", ".join(f"{visible(labels[i])} {num(100 * probs[i])}{percent}" for i in np.argsort(probs)[::-1][:n])
+
+
+def strongest_cells(matrix, labels, n: int = 3) -> str:
+    """The `n` largest cells of a square table as 'row→column' pairs, for alt text: 'q→u, c→h, ß→e'."""
+    import numpy as np
+
+    matrix = np.asarray(matrix)
+    flat = np.argsort(matrix, axis=None)[::-1][:n]
+    rows, cols = np.unravel_index(flat, matrix.shape)
+    return ", ".join(f"{visible(labels[r])}→{visible(labels[c])}" for r, c in zip(rows, cols))

@@ -1,24 +1,24 @@
 """Interactive widgets (ipywidgets). Each also works as a static picture when no kernel runs it."""
 from __future__ import annotations
 
-from .i18n import msg, register
+from .i18n import msg, num, register
 from .plots import probability_bars, visible
 
 register({
     "widgets.temperature": {"de": "Temperatur", "en": "Temperature"},
     "widgets.start_char": {"de": "Startzeichen", "en": "Start character"},
     "widgets.temperature_title": {
-        "de": "Was folgt auf »{char}«? (Temperatur {temperature:.1f})",
-        "en": "What follows '{char}'? (temperature {temperature:.1f})",
+        "de": "Die 10 wahrscheinlichsten Zeichen nach »{char}« (Temperatur {temperature})",
+        "en": "The 10 most likely characters after '{char}' (temperature {temperature})",
     },
     "widgets.next_char": {"de": "nächstes Zeichen", "en": "next character"},
     "widgets.probability": {"de": "Wahrscheinlichkeit", "en": "probability"},
     "widgets.sample": {"de": "Erzeugter Text: {text}", "en": "Generated text: {text}"},
     "widgets.temperature_alt": {
-        "de": "Balkendiagramm: die zehn wahrscheinlichsten Zeichen nach »{char}« bei Temperatur {temperature:.1f}; "
-              "am wahrscheinlichsten ist »{best}« mit {p:.0%}.",
-        "en": "Bar chart: the ten most likely characters after '{char}' at temperature {temperature:.1f}; "
-              "the most likely is '{best}' with {p:.0%}.",
+        "de": "Balkendiagramm: die zehn wahrscheinlichsten Zeichen nach »{char}« bei Temperatur {temperature}; "
+              "am wahrscheinlichsten ist »{best}« mit {p} %.",
+        "en": "Bar chart: the ten most likely characters after '{char}' at temperature {temperature}; "
+              "the most likely is '{best}' with {p}%.",
     },
 })
 
@@ -44,10 +44,11 @@ def temperature_explorer(model, start: str = "e", length: int = 120):
         best = int(probs.argmax())
         with output:
             output.clear_output(wait=True)
+            shown_temperature = num(temperature.value, 1)
             ax = probability_bars(model.vocab, probs, msg("widgets.temperature_title", char=start_char.value,
-                                  temperature=temperature.value), msg("widgets.next_char"), msg("widgets.probability"))
-            show(ax.figure, alt=msg("widgets.temperature_alt", char=start_char.value, temperature=temperature.value,
-                                    best=visible(model.vocab[best]), p=probs[best]))
+                                  temperature=shown_temperature), msg("widgets.next_char"), msg("widgets.probability"))
+            show(ax.figure, alt=msg("widgets.temperature_alt", char=start_char.value, temperature=shown_temperature,
+                                    best=visible(model.vocab[best]), p=num(100 * probs[best])))
             sample = model.sample(start_char.value, length, temperature=temperature.value)
             print(msg("widgets.sample", text=sample))
         plt.close("all")

@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 
 from ..checks import Task, call
-from ..i18n import register
+from ..i18n import num, register
 
 register({
     "ch01.q1.wrong_single": {
@@ -15,16 +15,18 @@ register({
         "en": "You count single characters. We need pairs: (character, next character) – hint: zip(text, text[1:]).",
     },
     "ch01.q1.wrong_counts": {
-        "de": "Für »{text}« stimmen die Zahlen noch nicht: erwartet {expected}, bekommen {got}.",
-        "en": "For '{text}' the numbers are not right yet: expected {expected}, got {got}.",
+        "de": "Für den Text »{text}« stimmt die Zählung noch nicht: Das Paar {pair} kommt {expected}-mal vor, "
+              "bei dir steht {got}.",
+        "en": "For the text '{text}' the counts are not right yet: the pair {pair} occurs {expected} times, "
+              "yours says {got}.",
     },
     "ch01.q2.not_dict": {
         "de": "Gib ein Wörterbuch (dict) zurück: {{nächstes Zeichen: Wahrscheinlichkeit}}.",
         "en": "Return a dictionary (dict): {{next character: probability}}.",
     },
     "ch01.q2.not_normalised": {
-        "de": "Die Werte summieren sich zu {total:.3g} statt zu 1. Teile jede Anzahl durch die Summe der Zeile.",
-        "en": "The values add up to {total:.3g} instead of 1. Divide each count by the row's total.",
+        "de": "Die Werte ergeben zusammen {total} statt 1. Teile jede Anzahl durch die Summe aller Anzahlen für dieses Zeichen.",
+        "en": "The values add up to {total} instead of 1. Divide each count by the total of all counts for this character.",
     },
     "ch01.q2.wrong_values": {
         "de": "Die Summe ist 1, aber die Werte passen nicht zu den Zählungen. Zählst du die Paare, die mit dem Zeichen BEGINNEN?",
@@ -33,6 +35,10 @@ register({
     "ch01.q3.same": {
         "de": "Die Verteilung hat sich nicht verändert. Temperatur wirkt als Exponent: p ** (1 / T), danach neu normieren.",
         "en": "The distribution did not change. Temperature works as an exponent: p ** (1 / T), then normalise again.",
+    },
+    "ch01.q3.caret": {
+        "de": "In Python schreibt man »hoch« als ** (zwei Sternchen), nicht als ^. Beispiel: 0.5 ** 2 ergibt 0.25.",
+        "en": "In Python, 'to the power of' is written ** (two asterisks), not ^. Example: 0.5 ** 2 gives 0.25.",
     },
     "ch01.q3.wrong": {
         "de": "Bei T = {temperature} erwarte ich {expected}, bekommen habe ich {got}. Teilst du durch T im Exponenten und normierst danach?",
@@ -47,8 +53,16 @@ register({
         "en": "Almost – but you use log2 (bits). The course uses the natural logarithm (math.log).",
     },
     "ch01.q4.wrong": {
-        "de": "Erwartet {expected:.4f}, bekommen {got}. Mittle -log P(nächstes | aktuelles) über alle Paare des Textes.",
-        "en": "Expected {expected:.4f}, got {got}. Average -log P(next | current) over all pairs of the text.",
+        "de": "Erwartet {expected}, bekommen {got}. Bilde den Mittelwert von -log p über alle Nachbarpaare des Textes.",
+        "en": "Expected {expected}, got {got}. Take the mean of -log p over all neighbouring pairs of the text.",
+    },
+    "ch01.q4.pairs": {
+        "de": "Fast! Ein Text mit n Zeichen hat nur n − 1 Nachbarpaare. Teile durch die Anzahl der Paare, nicht der Zeichen.",
+        "en": "Almost! A text with n characters has only n − 1 neighbouring pairs. Divide by the number of pairs, not characters.",
+    },
+    "ch01.q4.call": {
+        "de": "probability ist eine Funktion: Du rufst sie mit runden Klammern auf, also probability(current, following).",
+        "en": "probability is a function: you call it with round brackets, as in probability(current, following).",
     },
     "ch01.q5.wrong": {
         "de": "Schau dir noch einmal an, woher jedes Zeichen im erzeugten Text kommt: aus einer Tabelle mit Zählungen, nicht aus gespeicherten Sätzen.",
@@ -69,7 +83,9 @@ def _check_q1(bigram_counts):
         if dict(got) == dict(Counter(text)):
             return "ch01.q1.wrong_single"
         if dict(got) != dict(expected):
-            return "ch01.q1.wrong_counts", dict(text=text, expected=dict(expected), got=dict(got))
+            pair = next((p for p in expected if got.get(p, 0) != expected[p]), None) or next(iter(got))
+            return "ch01.q1.wrong_counts", dict(text=text, pair=pair, expected=expected.get(pair, 0),
+                                                got=got.get(pair, 0))
     return None
 
 
@@ -91,7 +107,7 @@ def _check_q2(next_char_probabilities):
         return "ch01.q2.not_dict"
     total = sum(got.values())
     if not math.isclose(total, 1.0, rel_tol=1e-6):
-        return "ch01.q2.not_normalised", dict(total=total)
+        return "ch01.q2.not_normalised", dict(total=num(total, 3))
     expected = {"b": 0.75, "c": 0.25}
     cleaned = {k: v for k, v in got.items() if v > 0}
     if cleaned.keys() != expected.keys() or any(not math.isclose(cleaned[k], v) for k, v in expected.items()):
@@ -115,7 +131,12 @@ def next_char_probabilities(counts, char):
 def _check_q3(apply_temperature):
     probs = np.array([0.6, 0.3, 0.1])
     for temperature in (0.5, 2.0):
-        got = np.asarray(call(apply_temperature, probs.copy(), temperature), dtype=float)
+        try:
+            got = np.asarray(call(apply_temperature, probs.copy(), temperature), dtype=float)
+        except TypeError as error:
+            if "xor" in str(error):  # p ^ (1 / T): Python's ^ is not "to the power of"
+                return "ch01.q3.caret"
+            raise
         expected = probs ** (1 / temperature) / (probs ** (1 / temperature)).sum()
         if got.shape == probs.shape and np.allclose(got, probs):
             return "ch01.q3.same"
@@ -143,7 +164,12 @@ _Q4_PROBS = {("a", "b"): 0.5, ("b", "a"): 0.25, ("a", "a"): 0.5, ("b", "b"): 0.7
 def _check_q4(average_loss):
     text = "abbaab"
     probability = lambda current, following: _Q4_PROBS[(current, following)]  # noqa: E731
-    got = float(call(average_loss, probability, text))
+    try:
+        got = float(call(average_loss, probability, text))
+    except TypeError as error:
+        if "subscriptable" in str(error):  # probability[...] instead of probability(...)
+            return "ch01.q4.call"
+        raise
     logs = [math.log(_Q4_PROBS[pair]) for pair in zip(text, text[1:])]
     expected = -sum(logs) / len(logs)
     if math.isclose(got, expected, rel_tol=1e-6):
@@ -152,7 +178,9 @@ def _check_q4(average_loss):
         return "ch01.q4.sign"
     if math.isclose(got, expected / math.log(2), rel_tol=1e-6):
         return "ch01.q4.base"
-    return "ch01.q4.wrong", dict(expected=expected, got=got)
+    if math.isclose(got, -sum(logs) / len(text), rel_tol=1e-6):
+        return "ch01.q4.pairs"
+    return "ch01.q4.wrong", dict(expected=num(expected, 4), got=num(got, 4))
 
 
 q4 = Task("ch01.q4", _check_q4, hint={
