@@ -93,6 +93,8 @@ def main() -> int:
     parser.add_argument("--only", default="", help="measure only notebooks whose file name contains this")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell before giving up")
     parser.add_argument("--json", type=Path, help="write the figures here (merged with what is there)")
+    parser.add_argument("--shared-machine", action="store_true",
+                        help="say in the JSON that other work ran on the machine during the measurement")
     args = parser.parse_args()
 
     paths = sorted(p for p in (ROOT / args.folder / args.lang).glob("*.ipynb") if args.only in p.name)
@@ -120,6 +122,7 @@ def main() -> int:
             "machine": {"cpu_count": os.cpu_count(), "processor": platform.processor() or platform.machine(),
                         "python": platform.python_version(), "omp_num_threads": os.environ["OMP_NUM_THREADS"]},
             "command": "python " + " ".join([Path(sys.argv[0]).as_posix()] + sys.argv[1:]),
+            "shared_machine": bool(args.shared_machine or old.get("shared_machine")),
             "notebooks": [merged[key] for key in sorted(merged)],
         }
         if old.get("profile") not in (None, args.profile):

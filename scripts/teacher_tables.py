@@ -1,0 +1,191 @@
+#!/usr/bin/env python
+"""Write the measured figures into the teacher pack (never typed by hand).
+
+Reads benchmarks/results/notebooks-standard.json (written by benchmarks/notebooks.py) and replaces the text
+between `<!-- BEGIN MEASURED: name -->` and `<!-- END MEASURED: name -->` in book/{de,en}/teachers-*.md.
+A notebook without a successful measurement is listed as "not yet measured".
+
+Usage: python scripts/teacher_tables.py [--check]   (--check: exit 1 if a page is out of date)
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "notebooks-standard.json"
+PAGES = ("teachers-chapters.md", "teachers-deployment.md")
+
+CHAPTERS = {  # number: (notebook stem, German title, English title) — the chapter list of the design notes
+    1: ("01-language-model", "Was ist ein Sprachmodell?", "What is a language model?"),
+    2: ("02-tokens", "Text wird zu Zahlen", "Text becomes numbers"),
+    3: ("03-attention", "Aufmerksamkeit", "Attention"),
+    4: ("04-tiny-gpt", "Ein winziges GPT bauen und trainieren", "Build and train a tiny GPT"),
+    5: ("05-open-models", "Offene Modelle", "Open models"),
+    6: ("06-fine-tuning", "Nachtrainieren", "Fine-tuning"),
+    7: ("07-looking-inside", "Ins Modell schauen", "Looking inside"),
+    8: ("08-bias", "Verzerrungen (Bias)", "Bias"),
+    9: ("09-society", "Offene KI und Gesellschaft", "Open-source AI and society"),
+}
+WORDS = {
+    "de": {"chapter": "Kapitel", "notebook": "Notebook", "time": "Rechenzeit (standard)", "memory": "Speicher (Spitze)",
+           "not_yet": "noch nicht gemessen", "failed": "Messung fehlgeschlagen", "other": " (dt. Notebook, gleicher Code)",
+           "source": "Gemessen mit `{command}` am {date} auf {cpus} CPU-Kernen{note}. Rechenzeit = Wandzeit des ganzen "
+                     "Notebooks ohne Lesezeit; Speicher = höchster Arbeitsspeicher (RSS) des Kernels samt Kindprozessen.",
+           "none": "Noch keine Messung vorhanden: `python benchmarks/notebooks.py --json {path}` ausführen, "
+                   "dann `python scripts/teacher_tables.py`.",
+           "shared": " (Rechner war während der Messung mit anderen Aufgaben geteilt: Zeiten eher zu hoch)",
+           "mem_row": "Arbeitsspeicher pro Person", "cpu_row": "Prozessor pro Person",
+           "mem_value": "garantiert {guarantee}, Obergrenze {limit} (höchster gemessener Bedarf: {peak} MiB in {notebook})",
+           "cpu_value": "1 Kern garantiert, Obergrenze 2 (die Notebooks rechnen mit höchstens 2 Threads)",
+           "mem_none": "noch nicht gemessen – bis dahin 2 GB (dafür ist der Kurs ausgelegt)",
+           "setting": "Einstellung", "value": "Wert"},
+    "en": {"chapter": "Chapter", "notebook": "Notebook", "time": "Computing time (standard)", "memory": "Memory (peak)",
+           "not_yet": "not yet measured", "failed": "measurement failed", "other": " (German notebook, same code)",
+           "source": "Measured with `{command}` on {date} on {cpus} CPU cores{note}. Computing time = wall time of the "
+                     "whole notebook, without reading time; memory = peak resident memory (RSS) of the kernel and its children.",
+           "none": "No measurement yet: run `python benchmarks/notebooks.py --json {path}`, "
+                   "then `python scripts/teacher_tables.py`.",
+           "shared": " (the machine was shared with other work during the measurement: times are on the high side)",
+           "mem_row": "Memory per person", "cpu_row": "CPU per person",
+           "mem_value": "guarantee {guarantee}, limit {limit} (highest measured need: {peak} MiB in {notebook})",
+           "cpu_value": "1 core guaranteed, limit 2 (the notebooks compute with at most 2 threads)",
+           "mem_none": "not yet measured – until then 2 GB (what the course is designed for)",
+           "setting": "Setting", "value": "Value"},
+}
+
+
+def load() -> dict:
+    return json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {"notebooks": []}
+
+
+def entry_for(results: dict, stem: str, language: str) -> tuple[dict | None, bool]:
+    """The measurement of this chapter's notebook in this edition, else in the other edition (flagged)."""
+    by_name = {r["notebook"]: r for r in results.get("notebooks", [])}
+    own = by_name.get(f"notebooks/{language}/{stem}.ipynb")
+    if own is not None:
+        return own, False
+    other = "en" if language == "de" else "de"
+    found = by_name.get(f"notebooks/{other}/{stem}.ipynb")
+    return found, found is not None
+
+
+def minutes(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d} min"
+
+
+def source_line(results: dict, language: str) -> str:
+    w = WORDS[language]
+    if not results.get("notebooks"):
+        return w["none"].format(path=RESULTS.relative_to(ROOT).as_posix())
+    dates = sorted(r.get("measured", "") for r in results["notebooks"])
+    note = w["shared"] if results.get("shared_machine") else ""
+    return w["source"].format(command=results.get("command", "benchmarks/notebooks.py"),
+                              date=f"{dates[0][:10]}" if dates[0][:10] == dates[-1][:10] else f"{dates[0][:10]}–{dates[-1][:10]}",
+                              cpus=results.get("machine", {}).get("cpu_count", "?"), note=note)
+
+
+def times_table(results: dict, language: str) -> str:
+    w = WORDS[language]
+    lines = [f"| {w['chapter']} | {w['notebook']} | {w['time']} | {w['memory']} |", "|---|---|---|---|"]
+    for number, (stem, de_title, en_title) in CHAPTERS.items():
+        title = de_title if language == "de" else en_title
+        entry, other = entry_for(results, stem, language)
+        if entry is None:
+            time_text = memory_text = w["not_yet"]
+        elif not entry.get("ok"):
+            time_text = memory_text = w["failed"]
+        else:
+            time_text = minutes(entry["seconds"]) + (w["other"] if other else "")
+            memory_text = f"{entry['peak_rss_mib']} MiB"
+        lines.append(f"| {number}: {title} | `{stem}.ipynb` | {time_text} | {memory_text} |")
+    return "\n".join(lines) + "\n\n" + source_line(results, language)
+
+
+def resources_table(results: dict, language: str) -> str:
+    w = WORDS[language]
+    measured = [r for r in results.get("notebooks", []) if r.get("ok")]
+    lines = [f"| {w['setting']} | {w['value']} |", "|---|---|"]
+    if measured:
+        top = max(measured, key=lambda r: r["peak_rss_mib"])
+        guarantee, limit = limits(results)
+        lines.append(f"| {w['mem_row']} | " + w["mem_value"].format(
+            guarantee=guarantee.replace("M", " MiB"), limit=limit.replace("M", " MiB"),
+            peak=top["peak_rss_mib"], notebook=f"`{Path(top['notebook']).name}`") + " |")
+    else:
+        lines.append(f"| {w['mem_row']} | {w['mem_none']} |")
+    lines.append(f"| {w['cpu_row']} | {w['cpu_value']} |")
+    return "\n".join(lines) + "\n\n" + source_line(results, language)
+
+
+def limits(results: dict) -> tuple[str, str] | None:
+    """Memory guarantee and limit in Kubernetes/TLJH notation, from the highest measured peak (None: not measured)."""
+    measured = [r for r in results.get("notebooks", []) if r.get("ok")]
+    if not measured:
+        return None
+    top = max(r["peak_rss_mib"] for r in measured)
+    # guarantee: the peak plus a quarter for the Jupyter server and the browser's work, rounded up to 256 MiB;
+    # limit: one and a half times that, so a learner who runs two notebooks at once is not stopped at once.
+    guarantee = math.ceil(top * 1.25 / 256) * 256
+    return f"{guarantee}M", f"{math.ceil(guarantee * 1.5 / 256) * 256}M"
+
+
+def tljh_block(results: dict, language: str) -> str:
+    guarantee, limit = limits(results) or ("2G", "2G")
+    return ("```bash\n"
+            f"sudo tljh-config set limits.memory {limit}\n"
+            "sudo tljh-config set limits.cpu 2\n"
+            "sudo tljh-config reload\n"
+            "```")
+
+
+def z2jh_block(results: dict, language: str) -> str:
+    guarantee, limit = limits(results) or ("2G", "2G")
+    return ("```yaml\n"
+            "singleuser:\n"
+            "  memory:\n"
+            f"    guarantee: {guarantee}\n"
+            f"    limit: {limit}\n"
+            "  cpu:\n"
+            "    guarantee: 1\n"
+            "    limit: 2\n"
+            "```")
+
+
+BLOCKS = {"times": times_table, "resources": resources_table, "tljh": tljh_block, "z2jh": z2jh_block}
+
+
+def render(text: str, results: dict, language: str) -> str:
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        body = BLOCKS[name](results, language)
+        return f"<!-- BEGIN MEASURED: {name} -->\n{body}\n<!-- END MEASURED: {name} -->"
+
+    return re.sub(r"<!-- BEGIN MEASURED: ([\w-]+) -->.*?<!-- END MEASURED: \1 -->", replace, text, flags=re.S)
+
+
+def main(check: bool) -> int:
+    results = load()
+    stale = []
+    for language in ("de", "en"):
+        for name in PAGES:
+            page = ROOT / "book" / language / name
+            if not page.exists():
+                continue
+            old = page.read_text(encoding="utf-8")
+            new = render(old, results, language)
+            if new != old:
+                stale.append(page.relative_to(ROOT).as_posix())
+                if not check:
+                    page.write_text(new, encoding="utf-8")
+    if stale:
+        print(("out of date: " if check else "written: ") + ", ".join(stale))
+    return 1 if (check and stale) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main("--check" in sys.argv[1:]))
