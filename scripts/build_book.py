@@ -2,7 +2,12 @@
 """Build both editions of the book offline and put them side by side in _build/site/{de,en}.
 
 Notebooks are executed in the chosen profile (default: standard) and cached by jupyter-cache,
-so a second build only re-runs notebooks that changed.
+so a second build only re-runs notebooks that changed. Each profile has its own cache
+(_build/<language> for standard, _build/<language>-<profile> otherwise), so a quick build never
+leaks its shortened outputs into the published book. Pages are always re-rendered (`--all`):
+after a failed build, Sphinx would otherwise keep the broken pages and report success.
+
+The browser tests (tests/browser) build with `--profile quick --site _build/test-site --parallel`.
 """
 from __future__ import annotations
 
@@ -19,22 +24,59 @@ EDITIONS = {"de": ("_config.yml", "_toc.yml"), "en": ("_config.en.yml", "_toc.en
 INDEX = """<!DOCTYPE html>
 <html lang="de"><head><meta charset="utf-8"><title>KI-Werkstatt</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.5">
+<body style="font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.5"><main>
 <h1>KI-Werkstatt</h1>
 <p lang="de"><a href="de/book/de/index.html">Deutsche Ausgabe</a> – ein offener Kurs zu KI-Kompetenz.</p>
 <p lang="en"><a href="en/book/en/index.html">English edition</a> – an open course in AI literacy.</p>
-</body></html>
+</main></body></html>
 """
 
 
-def build(language: str, profile: str) -> float:
+def build_dir(language: str, profile: str) -> Path:
+    return ROOT / "_build" / (language if profile == "standard" else f"{language}-{profile}")
+
+
+def command(language: str, profile: str) -> list[str]:
     config, toc = EDITIONS[language]
-    out = ROOT / "_build" / language
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", ".", "--config", config,
-               "--toc", toc, "--path-output", str(out), "--warningiserror", "--keep-going"]
+    return [str(Path(sys.executable).with_name("jupyter-book")), "build", ".", "--config", config,
+            "--toc", toc, "--path-output", str(build_dir(language, profile)), "--all",
+            "--warningiserror", "--keep-going"]
+
+
+def environment(language: str, profile: str, parallel: bool) -> dict[str, str]:
     env = dict(os.environ, WERKSTATT_PROFILE=profile, WERKSTATT_LANG=language)
+    if parallel:
+        env.setdefault("OMP_NUM_THREADS", "1")  # two builds side by side: one thread each
+    return env
+
+
+def build(language: str, profile: str) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    subprocess.run(command(language, profile), cwd=ROOT, env=environment(language, profile, False), check=True)
+    return time.perf_counter() - start
+
+
+def build_parallel(languages: list[str], profile: str) -> float:
+    """Both editions at once (each runs its notebooks one after the other); logs go to files."""
+    start = time.perf_counter()
+    running = {}
+    for language in languages:
+        log = build_dir(language, profile).with_suffix(".log")
+        log.parent.mkdir(parents=True, exist_ok=True)
+        handle = log.open("w", encoding="utf-8")
+        running[language] = (subprocess.Popen(command(language, profile), cwd=ROOT, stdout=handle,
+                                              stderr=subprocess.STDOUT,
+                                              env=environment(language, profile, True)), handle, log)
+    failed = []
+    for language, (process, handle, log) in running.items():
+        process.wait()
+        handle.close()
+        if process.returncode != 0:
+            failed.append(language)
+            print(log.read_text(encoding="utf-8")[-6000:], file=sys.stderr)
+            print(f"{language}: the build failed; full log: {log.relative_to(ROOT)}", file=sys.stderr)
+    if failed:
+        raise SystemExit(1)
     return time.perf_counter() - start
 
 
@@ -42,14 +84,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--profile", default="standard", choices=["quick", "standard", "gpu"])
     parser.add_argument("--language", choices=list(EDITIONS), help="build only one edition")
+    parser.add_argument("--site", default="_build/site", help="where the two editions go (default: _build/site)")
+    parser.add_argument("--parallel", action="store_true", help="build both editions at the same time")
     args = parser.parse_args()
-    site = ROOT / "_build" / "site"
-    for language in [args.language] if args.language else EDITIONS:
-        seconds = build(language, args.profile)
+    site = (ROOT / args.site).resolve()
+    languages = [args.language] if args.language else list(EDITIONS)
+    if args.parallel:
+        seconds = build_parallel(languages, args.profile)
+        print(f"{' + '.join(languages)}: built side by side in {seconds:.0f} s")
+    for language in languages:
+        if not args.parallel:
+            seconds = build(language, args.profile)
+            print(f"{language}: built in {seconds:.0f} s")
         target = site / language
         shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(ROOT / "_build" / language / "_build" / "html", target)
-        print(f"{language}: built in {seconds:.0f} s -> {target.relative_to(ROOT)}")
+        shutil.copytree(build_dir(language, args.profile) / "_build" / "html", target)
+        print(f"{language}: -> {target}")
     (site / "index.html").write_text(INDEX, encoding="utf-8")
     print(f"open {site / 'index.html'}")
     return 0

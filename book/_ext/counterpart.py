@@ -33,7 +33,7 @@ def _add_link(app, pagename, templatename, context, doctree):
     context["metatags"] = context.get("metatags", "") + (
         f'\n<link rel="alternate" hreflang="{other}" href="{url}">')
     banner = (f'<p class="edition-switch"><a href="{url}" hreflang="{other}" lang="{other}">'
-              f'🌐 {LABEL[other]}</a></p>\n')
+              f'<span aria-hidden="true">🌐</span> {LABEL[other]}</a></p>\n')  # the globe is decoration
     context["body"] = banner + context.get("body", "")
 
 
