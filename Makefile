@@ -7,12 +7,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# JavaScript from npm (pinned in tools/browser/package-lock.json): served by the book instead of CDNs, and axe-core.
+NODE_STAMP := tools/browser/node_modules/.installed
 # Notebooks run in parallel, two at a time, each with one thread for PyTorch.
 JOBS ?= 2
 NBVAL := $(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n $(JOBS) --dist loadfile -q
 PROFILE ?= standard
 
-.PHONY: setup lab test unit notebooks exercises book strip clean help
+.PHONY: setup lab test unit notebooks browser exercises book strip clean help
 
 help:
 	@echo "make lab | make test | make book | make exercises | make strip | make clean"
@@ -25,13 +27,20 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(NODE_STAMP): tools/browser/package.json tools/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm (Debian: apt-get install nodejs npm)." >&2; exit 1; }
+	npm ci --prefix tools/browser --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+# Chromium for the browser tests: installed as root or in CI; elsewhere a notice (tools/browser/ensure-chromium.sh).
+setup: $(STAMP) $(NODE_STAMP)
+	@tools/browser/ensure-chromium.sh
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=.
 
 # Everything a fresh clone must pass; .ci/run calls exactly this.
-test: setup unit notebooks
+test: setup unit notebooks browser
 
 unit: setup
 	$(PY) -m pytest tests -q
@@ -40,6 +49,15 @@ notebooks: setup
 	WERKSTATT_PROFILE=quick OMP_NUM_THREADS=1 $(NBVAL) notebooks
 	WERKSTATT_PROFILE=quick OMP_NUM_THREADS=1 WERKSTATT_EXPECT=correct $(NBVAL) solutions
 	WERKSTATT_PROFILE=quick OMP_NUM_THREADS=1 WERKSTATT_EXPECT=unattempted $(NBVAL) exercises
+
+# The built book (profile quick, both editions) in headless Chromium: offline, axe-core, links, language switch.
+# Runs wherever Chromium is installed, and always in CI (CI=true), where a missing Chromium fails the run.
+browser: setup
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ "$${CI:-}" = "true" ]; then \
+		OMP_NUM_THREADS=1 $(PY) -m pytest tests/browser -q; \
+	else \
+		echo "NOTE: browser tests skipped: Chromium is not installed (sudo apt-get install chromium chromium-driver)."; \
+	fi
 
 # Write exercises/ from solutions/ (never edit exercises/ by hand).
 exercises: setup
