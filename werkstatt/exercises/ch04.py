@@ -1,0 +1,247 @@
+"""Chapter 4 tasks: inputs and targets, the causal mask, attention weights, counting parameters, temperature."""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch.nn import functional as F
+
+from ..checks import Task, call
+from ..i18n import register
+
+register({
+    "ch04.q1.not_pair": {
+        "de": "Gib zwei Listen zurück: return x, y.",
+        "en": "Return two lists: return x, y.",
+    },
+    "ch04.q1.length": {
+        "de": "x und y sollen je genau context = {context} Zahlen lang sein, deine sind {got_x} und {got_y} lang.",
+        "en": "x and y should each hold exactly context = {context} numbers; yours hold {got_x} and {got_y}.",
+    },
+    "ch04.q1.no_shift": {
+        "de": "y ist gleich x. Das Ziel ist aber jeweils das NÄCHSTE Zeichen: y beginnt ein Zeichen später als x.",
+        "en": "y equals x. But the target is always the NEXT character: y starts one character later than x.",
+    },
+    "ch04.q1.wrong": {
+        "de": "Für start = {start} erwarte ich x = {x} und y = {y}, bekommen habe ich x = {got_x} und y = {got_y}.",
+        "en": "For start = {start} I expect x = {x} and y = {y}, but got x = {got_x} and y = {got_y}.",
+    },
+    "ch04.q2.shape": {
+        "de": "Die Maske soll eine T × T-Tabelle sein (hier {size} × {size}), deine hat die Form {shape}.",
+        "en": "The mask should be a T × T table (here {size} × {size}); yours has the shape {shape}.",
+    },
+    "ch04.q2.future": {
+        "de": "Deine Maske erlaubt den Blick in die Zukunft. Erlaubt ist nur die eigene Position und alles davor: "
+              "das untere Dreieck.",
+        "en": "Your mask allows looking into the future. Only the position itself and everything before it are "
+              "allowed: the lower triangle.",
+    },
+    "ch04.q2.diagonal": {
+        "de": "Fast: Eine Position darf auch auf sich selbst schauen – die Diagonale gehört dazu.",
+        "en": "Almost: a position may also look at itself – the diagonal belongs to it.",
+    },
+    "ch04.q2.wrong": {
+        "de": "Die Maske stimmt noch nicht. Tipp: torch.tril(torch.ones(T, T)) gibt das untere Dreieck.",
+        "en": "The mask is not right yet. Hint: torch.tril(torch.ones(T, T)) gives the lower triangle.",
+    },
+    "ch04.q3.shape": {
+        "de": "Die Gewichte sollen die Form (T, T) = {expected} haben, deine haben {shape}.",
+        "en": "The weights should have the shape (T, T) = {expected}; yours have {shape}.",
+    },
+    "ch04.q3.rows": {
+        "de": "Jede Zeile der Gewichte soll zusammen 1 ergeben. Wende softmax über die letzte Achse an (dim=-1).",
+        "en": "Each row of weights should add up to 1. Apply softmax over the last axis (dim=-1).",
+    },
+    "ch04.q3.future": {
+        "de": "Deine Gewichte schauen in die Zukunft. Setze die Punkte oberhalb der Diagonale vor softmax auf -inf.",
+        "en": "Your weights look into the future. Set the scores above the diagonal to -inf before softmax.",
+    },
+    "ch04.q3.scale": {
+        "de": "Fast: Teile die Punkte noch durch die Wurzel aus der Kopfgröße, math.sqrt(d).",
+        "en": "Almost: divide the scores by the square root of the head size, math.sqrt(d).",
+    },
+    "ch04.q3.wrong": {
+        "de": "Die Gewichte stimmen noch nicht. Reihenfolge: q @ k.T / sqrt(d), Zukunft maskieren, softmax.",
+        "en": "The weights are not right yet. In order: q @ k.T / sqrt(d), mask the future, softmax.",
+    },
+    "ch04.q4.tied": {
+        "de": "Du zählst die geteilte Tabelle doppelt (state_dict enthält sie zweimal: wte und lm_head). "
+              "Zähle über model.parameters(): Dort kommt jede Tabelle nur einmal vor.",
+        "en": "You count the shared table twice (state_dict holds it twice: wte and lm_head). "
+              "Count over model.parameters(): there each table appears only once.",
+    },
+    "ch04.q4.wrong": {
+        "de": "Erwartet {expected:,}, bekommen {got}. Zähle alle Zahlen aller Parameter: p.numel() für jedes p.",
+        "en": "Expected {expected:,}, got {got}. Count all numbers of all parameters: p.numel() for each p.",
+    },
+    "ch04.q5.sum": {
+        "de": "Die Wahrscheinlichkeiten ergeben zusammen {total:.3g} statt 1. Wende am Ende softmax an.",
+        "en": "The probabilities add up to {total:.3g} instead of 1. Apply softmax at the end.",
+    },
+    "ch04.q5.multiplied": {
+        "de": "Du multiplizierst mit T. Die Temperatur TEILT die Logits: logits / T. Dann wird T = 0,5 vorsichtiger.",
+        "en": "You multiply by T. The temperature DIVIDES the logits: logits / T. Then T = 0.5 becomes more careful.",
+    },
+    "ch04.q5.wrong": {
+        "de": "Bei T = {temperature} erwarte ich {expected}, bekommen habe ich {got}.",
+        "en": "At T = {temperature} I expect {expected}, but got {got}.",
+    },
+})
+
+
+def _as_list(values) -> list:
+    return values.tolist() if isinstance(values, torch.Tensor) else list(values)
+
+
+# --- q1: inputs and targets --------------------------------------------------------------------
+
+def _check_q1(inputs_and_targets):
+    ids = [7, 3, 9, 1, 4, 4, 8, 2, 6, 5, 0, 3]
+    for start, context in ((0, 4), (3, 5), (6, 5)):
+        got = call(inputs_and_targets, list(ids), start, context)
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return "ch04.q1.not_pair"
+        got_x, got_y = _as_list(got[0]), _as_list(got[1])
+        x, y = ids[start:start + context], ids[start + 1:start + context + 1]
+        if len(got_x) != context or len(got_y) != context:
+            return "ch04.q1.length", dict(context=context, got_x=len(got_x), got_y=len(got_y))
+        if got_x == got_y:
+            return "ch04.q1.no_shift"
+        if (got_x, got_y) != (x, y):
+            return "ch04.q1.wrong", dict(start=start, x=x, y=y, got_x=got_x, got_y=got_y)
+    return None
+
+
+q1 = Task("ch04.q1", _check_q1, hint={
+    "de": "x ist ids[start : start + context]. y ist dasselbe Stück, nur um eins nach rechts verschoben.",
+    "en": "x is ids[start : start + context]. y is the same slice, shifted one to the right.",
+}, solution="""
+def inputs_and_targets(ids, start, context):
+    x = ids[start:start + context]
+    y = ids[start + 1:start + context + 1]
+    return x, y
+""")
+
+
+# --- q2: the causal mask -----------------------------------------------------------------------
+
+def _check_q2(causal_mask):
+    for size in (1, 4, 6):
+        got = torch.as_tensor(call(causal_mask, size))
+        if tuple(got.shape) != (size, size):
+            return "ch04.q2.shape", dict(size=size, shape=tuple(got.shape))
+        got = got.bool()
+        expected = torch.tril(torch.ones(size, size, dtype=torch.bool))
+        if torch.equal(got, expected):
+            continue
+        if (got & ~expected).any():
+            return "ch04.q2.future"
+        if torch.equal(got, expected & ~torch.eye(size, dtype=torch.bool)):
+            return "ch04.q2.diagonal"
+        return "ch04.q2.wrong"
+    return None
+
+
+q2 = Task("ch04.q2", _check_q2, hint={
+    "de": "Zeile i darf auf die Spalten 0 bis i schauen. Das ist das untere Dreieck einer T × T-Tabelle voller Einsen.",
+    "en": "Row i may look at columns 0 to i. That is the lower triangle of a T × T table full of ones.",
+}, solution="""
+def causal_mask(T):
+    return torch.tril(torch.ones(T, T, dtype=torch.bool))
+""")
+
+
+# --- q3: attention weights ---------------------------------------------------------------------
+
+def _reference_weights(q, k, scale=True, mask=True):
+    scores = q @ k.transpose(-2, -1)
+    if scale:
+        scores = scores / math.sqrt(q.shape[-1])
+    if mask:
+        T = q.shape[-2]
+        scores = scores.masked_fill(torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1), float("-inf"))
+    return F.softmax(scores, dim=-1)
+
+
+def _check_q3(attention_weights):
+    generator = torch.Generator().manual_seed(4)
+    q, k = torch.randn(5, 16, generator=generator) * 2, torch.randn(5, 16, generator=generator) * 2
+    got = torch.as_tensor(call(attention_weights, q.clone(), k.clone())).float()
+    if tuple(got.shape) != (5, 5):
+        return "ch04.q3.shape", dict(expected=(5, 5), shape=tuple(got.shape))
+    if torch.allclose(got, _reference_weights(q, k), atol=1e-5):
+        return None
+    if not torch.allclose(got.sum(-1), torch.ones(5), atol=1e-4):
+        return "ch04.q3.rows"
+    if got.triu(diagonal=1).abs().max() > 1e-6:
+        return "ch04.q3.future"
+    if torch.allclose(got, _reference_weights(q, k, scale=False), atol=1e-5):
+        return "ch04.q3.scale"
+    return "ch04.q3.wrong"
+
+
+q3 = Task("ch04.q3", _check_q3, hint={
+    "de": "scores = q @ k.T / math.sqrt(d); dann scores.masked_fill(zukunft, float(\"-inf\")); dann F.softmax(scores, dim=-1).",
+    "en": "scores = q @ k.T / math.sqrt(d); then scores.masked_fill(future, float(\"-inf\")); then F.softmax(scores, dim=-1).",
+}, solution="""
+def attention_weights(q, k):
+    T, d = q.shape
+    scores = q @ k.T / math.sqrt(d)
+    future = torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)
+    scores = scores.masked_fill(future, float("-inf"))
+    return F.softmax(scores, dim=-1)
+""")
+
+
+# --- q4: counting parameters -------------------------------------------------------------------
+
+def _check_q4(count_parameters):
+    from ..gpt import GPT, GPTConfig
+
+    for config in (GPTConfig(vocab_size=30, context=8, n_layer=1, n_head=2, n_embd=16),
+                   GPTConfig(vocab_size=50, context=16, n_layer=2, n_head=4, n_embd=32)):
+        model = GPT(config)
+        got = call(count_parameters, model)
+        expected = sum(p.numel() for p in model.parameters())
+        if got == expected:
+            continue
+        if got == sum(t.numel() for t in model.state_dict().values()):
+            return "ch04.q4.tied"
+        return "ch04.q4.wrong", dict(expected=expected, got=got)
+    return None
+
+
+q4 = Task("ch04.q4", _check_q4, hint={
+    "de": "sum(p.numel() for p in model.parameters()) – numel() sagt, wie viele Zahlen in einem Tensor stecken.",
+    "en": "sum(p.numel() for p in model.parameters()) – numel() says how many numbers a tensor holds.",
+}, solution="""
+def count_parameters(model):
+    return sum(p.numel() for p in model.parameters())
+""")
+
+
+# --- q5: temperature on logits -----------------------------------------------------------------
+
+def _check_q5(temperature_probs):
+    logits = torch.tensor([2.0, 1.0, 0.0, -1.0])
+    for temperature in (0.5, 2.0):
+        got = torch.as_tensor(call(temperature_probs, logits.clone(), temperature)).float()
+        expected = F.softmax(logits / temperature, dim=-1)
+        if torch.allclose(got, expected, atol=1e-5):
+            continue
+        if not math.isclose(float(got.sum()), 1.0, rel_tol=1e-4):
+            return "ch04.q5.sum", dict(total=float(got.sum()))
+        if torch.allclose(got, F.softmax(logits * temperature, dim=-1), atol=1e-5):
+            return "ch04.q5.multiplied"
+        return "ch04.q5.wrong", dict(temperature=temperature, expected=[round(v, 3) for v in expected.tolist()],
+                                     got=[round(v, 3) for v in got.tolist()])
+    return None
+
+
+q5 = Task("ch04.q5", _check_q5, hint={
+    "de": "Teile die Logits durch die Temperatur und wende dann softmax an: F.softmax(logits / temperature, dim=-1).",
+    "en": "Divide the logits by the temperature, then apply softmax: F.softmax(logits / temperature, dim=-1).",
+}, solution="""
+def temperature_probs(logits, temperature):
+    return F.softmax(logits / temperature, dim=-1)
+""")
