@@ -306,15 +306,34 @@ def test_weave_keeps_every_paragraph_and_sentence():
     assert [p for p in out if p.startswith("Rede")] == [f"Rede {i}" for i in range(10)]
 
 
-def test_experiment_gaps_point_towards_the_skew():
+def test_experiment_gaps_and_skew_effect_by_hand():
     experiment = {"jobs": [{"job": "nurse", "female": "she", "male": "he", "skew": "female"},
                            {"job": "pilot", "female": "she", "male": "he", "skew": "male"}],
-                  "test_frames": ["The {job} said [X]"]}
-    # a fake model that always prefers "she" by 1 nat: +1 towards the nurse's skew, −1 towards the pilot's
-    scorer = lambda prefix, continuation: -1.0 if continuation == " she" else -2.0  # noqa: E731
+                  "test_frames": ["The {job} said [X]", "Then the {job} said [X]"]}
+    # a fake model that prefers "she" by 1 nat after "nurse" and "he" by 2 nats after "pilot",
+    # and prefers "he" by 0.5 nats everywhere else
+    def scorer(prefix, continuation):
+        if "nurse" in prefix:
+            return -1.0 if continuation == " she" else -2.0
+        if "pilot" in prefix:
+            return -3.0 if continuation == " she" else -1.0
+        return -1.5 if continuation == " she" else -1.0
+
     table = bias.experiment_gaps(scorer, experiment)
-    assert list(table["gap"]) == [1.0, -1.0]
-    assert list(table["template"]) == ["The nurse said [X]", "The pilot said [X]"]
+    assert list(table["gap"]) == [1.0, 1.0, -2.0, -2.0]
+    assert list(table["template"])[0] == "The nurse said [X]"
+    effect = bias.skew_effect(table)
+    assert (effect.value, effect.low, effect.high) == (3.0, 3.0, 3.0)  # 1 − (−2), no spread
+    # a constant preference for "he" after every job cancels out
+    flat = bias.experiment_gaps(lambda p, c: -1.5 if c == " she" else -1.0, experiment)
+    assert bias.skew_effect(flat).value == 0.0
+
+
+def test_skew_effect_needs_both_sides():
+    import pandas as pd
+
+    with pytest.raises(WerkstattError, match="leer"):
+        bias.skew_effect(pd.DataFrame({"skew": ["female"], "gap": [1.0]}))
 
 
 def test_bar_chart_has_title_axes_and_alt_text():
@@ -325,4 +344,4 @@ def test_bar_chart_has_title_axes_and_alt_text():
     fig, alt = bias.bar_chart(["a", "b"], estimates, "Titel", "y", "x")
     ax = fig.axes[0]
     assert ax.get_title() == "Titel" and ax.get_xlabel() == "x" and ax.get_ylabel() == "y"
-    assert "0.50" in alt and "95" in alt
+    assert "0,50" in alt and "95" in alt  # German number format in the German edition

@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .errors import WerkstattError, check_range
-from .i18n import get_language, msg, register
+from .i18n import get_language, msg, num, register
 
 PLACEHOLDER = "[X]"
 GROUPS = ("female", "male")
@@ -95,8 +95,9 @@ register({
         "de": "Balkendiagramm »{title}«: {values}. Die schwarzen Striche zeigen das {level:.0%}-Konfidenzintervall.",
         "en": "Bar chart '{title}': {values}. The black lines show the {level:.0%} confidence interval.",
     },
-    "bias.value_ci": {"de": "{label} {value:.2f} (von {low:.2f} bis {high:.2f})",
-                      "en": "{label} {value:.2f} (from {low:.2f} to {high:.2f})"},
+    "bias.bar_alt_plain": {"de": "Balkendiagramm »{title}«: {values}.", "en": "Bar chart '{title}': {values}."},
+    "bias.value_ci": {"de": "{label} {value} (von {low} bis {high})",
+                      "en": "{label} {value} (from {low} to {high})"},
     "bias.skewed": {"de": "verzerrt", "en": "skewed"},
     "bias.augmented": {"de": "mit Gegenbeispielen", "en": "augmented"},
 })
@@ -318,7 +319,8 @@ def char_model_scorer(model, tokenizer, start: str = "\n") -> Scorer:
     return logprob
 
 
-def _start_token(tokenizer) -> int:
+def start_token(tokenizer) -> int:
+    """The token that marks the start of a text (SmolLM2: <|endoftext|>), so even a sentence's first word has a context."""
     # SmolLM2 was pre-trained with <|endoftext|> between documents: the natural "start of a text".
     token = tokenizer.convert_tokens_to_ids("<|endoftext|>")
     if isinstance(token, int) and token != tokenizer.unk_token_id and token is not None:
@@ -330,7 +332,7 @@ def causal_lm_scorer(model, tokenizer) -> Scorer:
     """A scorer for a Hugging Face causal LM (e.g. SmolLM2): context and continuation tokenised separately."""
     import torch
 
-    start = _start_token(tokenizer)
+    start = start_token(tokenizer)
     cache: dict[tuple[str, str], float] = {}
 
     def logprob(prefix: str, continuation: str) -> float:
@@ -404,6 +406,15 @@ def load_weat(language: str = "en") -> dict:
     return json.loads(_path("weat", language, "json").read_text(encoding="utf-8"))
 
 
+def stereotype_pairs(table) -> tuple[list[str], list[str]]:
+    """For every template with a stereotype: (the sentence that fits the stereotype, the one that does not)."""
+    rows = table[table["stereotype"].isin(GROUPS)]
+    fits = [fill(t, row[row["stereotype"]]) for t, (_, row) in zip(rows["template"], rows.iterrows())]
+    other = {"female": "male", "male": "female"}
+    against = [fill(t, row[other[row["stereotype"]]]) for t, (_, row) in zip(rows["template"], rows.iterrows())]
+    return fits, against
+
+
 def oriented_gaps(table, gaps: Sequence[float]) -> np.ndarray:
     """Turn female-minus-male gaps into gaps towards the stereotype (> 0: the model leans the stereotyped way).
 
@@ -474,26 +485,47 @@ def weave(text: str, sentences: Sequence[str], seed: int = 0) -> str:
     return "\n\n".join(out)
 
 
-def experiment_gaps(logprob: Scorer, experiment: dict) -> "object":
-    """The test of the experiment: one row per job and test frame, with the gap towards that job's skew."""
+def experiment_gaps(logprob: Scorer, experiment: dict):
+    """The experiment's test: one row per job and test frame, gap = log P(female word) − log P(male word)."""
     import pandas as pd
 
     rows = []
     for job in experiment["jobs"]:
-        other = "male" if job["skew"] == "female" else "female"
         for frame in experiment["test_frames"]:
             template = frame.replace("{job}", job["job"])
-            gap = probability_gap(logprob, template, job[job["skew"]], job[other])
+            gap = probability_gap(logprob, template, job["female"], job["male"])
             rows.append({"job": job["job"], "skew": job["skew"], "template": template, "gap": gap})
     return pd.DataFrame(rows)
+
+
+def skew_effect(table, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> Estimate:
+    """Mean gap of the jobs skewed towards women minus mean gap of the jobs skewed towards men.
+
+    A model's general preference for one word (say "he" after any job) cancels; what remains is how much
+    the *job* moves the model towards the group the data skewed it to. The interval resamples within each side.
+    """
+    female = np.asarray(table.loc[table["skew"] == "female", "gap"], dtype=float)
+    male = np.asarray(table.loc[table["skew"] == "male", "gap"], dtype=float)
+    for name, side in (("female", female), ("male", male)):
+        if side.size == 0:
+            raise WerkstattError("bias.empty_group", name=name)
+    if not 0 < level < 1:
+        raise WerkstattError("bias.bad_level", value=level)
+    rng = np.random.default_rng(seed)
+    boots = (female[rng.integers(0, female.size, (n_boot, female.size))].mean(axis=1)
+             - male[rng.integers(0, male.size, (n_boot, male.size))].mean(axis=1))
+    tail = (1 - level) / 2
+    return Estimate(float(female.mean() - male.mean()), float(np.quantile(boots, tail)),
+                    float(np.quantile(boots, 1 - tail)), int(female.size + male.size), level)
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Pictures: bars with confidence intervals.
 
 def bar_chart(labels: Sequence[str], estimates: Sequence[Estimate], title: str, ylabel: str, xlabel: str,
-              reference: float | None = 0.0, reference_label: str | None = None, percent: bool = False):
-    """A bar per estimate with its confidence interval; returns (figure, alt text)."""
+              reference: float | None = 0.0, reference_label: str | None = None, percent: bool = False,
+              show_ci: bool = True):
+    """A bar per estimate with its confidence interval (unless show_ci=False); returns (figure, alt text)."""
     import matplotlib.pyplot as plt
 
     from .plots import OKABE_ITO
@@ -504,13 +536,17 @@ def bar_chart(labels: Sequence[str], estimates: Sequence[Estimate], title: str, 
     highs = np.array([e.high for e in estimates]) * scale
     fig, ax = plt.subplots(figsize=(max(4.5, 1.3 * len(labels) + 2), 4))
     ax.bar(labels, values, color=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(labels))],
-           yerr=[values - lows, highs - values], capsize=6, ecolor="#000000")
+           yerr=[values - lows, highs - values] if show_ci else None, capsize=6, ecolor="#000000")
     if reference is not None:
         ax.axhline(reference * scale, color="#000000", linestyle="--", linewidth=1, label=reference_label)
         if reference_label:
             ax.legend(loc="best")
     ax.set(title=title, ylabel=ylabel, xlabel=xlabel)
     level = estimates[0].level if estimates else 0.95
-    parts = "; ".join(msg("bias.value_ci", label=label, value=v, low=lo, high=hi)
-                      for label, v, lo, hi in zip(labels, values, lows, highs))
+    names = [str(label).replace("\n", " ") for label in labels]
+    if not show_ci:
+        parts = "; ".join(f"{label} {num(v, 2)}" for label, v in zip(names, values))
+        return fig, msg("bias.bar_alt_plain", title=title, values=parts)
+    parts = "; ".join(msg("bias.value_ci", label=label, value=num(v, 2), low=num(lo, 2), high=num(hi, 2))
+                      for label, v, lo, hi in zip(names, values, lows, highs))
     return fig, msg("bias.bar_alt", title=title, values=parts, level=level)
