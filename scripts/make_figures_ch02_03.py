@@ -1,0 +1,95 @@
+#!/usr/bin/env python
+"""Draw the figures of the book pages for chapters 2 (tokens) and 3 (attention) from the real data.
+
+Usage: python scripts/make_figures_ch02_03.py   -> book/{de,en}/images/02-*.png, 03-*.png
+Uses the `standard` sizes of the notebooks (about a minute on two CPU cores), so the book shows what
+the notebooks compute. Every alt text in the pages describes these pictures.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import torch  # noqa: E402
+
+from werkstatt import data, i18n, plots  # noqa: E402
+from werkstatt.attention import attention, heads_figure, heatmap, train_char_attention  # noqa: E402
+from werkstatt.tokens import PARALLEL, WordVectors, comparison_figure, count_tokens, train_bpe, zipf_figure, \
+    zipf_table  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = {
+    "de": dict(tokenizers=("Englisch", "Deutsch", "beiden"), languages=("Deutsch", "Englisch"),
+               tokens=["Die", "Katze", "jagt", "Mäuse"], mean="Mittelwert: alle gleich",
+               attn="Attention: nach Ähnlichkeit", x="schaut auf …", y="dieses Wort …",
+               sentence="Meine Damen und Herren",
+               groups={"Parteien": ["spd", "cdu", "csu", "fdp", "grünen"],
+                       "Geld und Zahlen": ["millionen", "milliarden", "euro", "mark", "prozent"],
+                       "Menschen": ["kinder", "eltern", "frauen", "menschen", "jugendlichen"],
+                       "Zeit": ["jahr", "jahren", "heute", "monaten", "wochen"]}),
+    "en": dict(tokenizers=("English", "German", "both"), languages=("German", "English"),
+               tokens=["The", "cat", "chases", "mice"], mean="average: all equal",
+               attn="attention: by similarity", x="looks at …", y="this word …",
+               sentence="Mr Speaker, the Minister",
+               groups={"parties": ["labour", "conservative", "liberal", "tory", "snp"],
+                       "money and numbers": ["million", "billion", "pounds", "cent", "per"],
+                       "people": ["children", "parents", "women", "people", "families"],
+                       "time": ["year", "years", "today", "months", "weeks"]}),
+}
+
+
+def save(fig, path: Path) -> None:
+    fig.savefig(path, dpi=90, bbox_inches="tight")
+    plt.close(fig)
+    print("wrote", path.relative_to(ROOT))
+
+
+def tokenizer_comparison(texts: dict[str, str], labels: dict, path: Path) -> None:
+    size = min(len(texts["de"]), len(texts["en"]))
+    trained = dict(zip(labels["tokenizers"], [[texts["en"][:size]], [texts["de"][:size]],
+                                                [texts["de"][:size], texts["en"][:size]]]))
+    totals = {}
+    for label, corpus in trained.items():
+        tokenizer = train_bpe(corpus, 4000)
+        totals[label] = (sum(count_tokens(tokenizer, de) for de, _ in PARALLEL),
+                         sum(count_tokens(tokenizer, en) for _, en in PARALLEL))
+    fig, alt = comparison_figure(totals)
+    print(alt)
+    save(fig, path)
+
+
+def mean_vs_attention(labels: dict, path: Path) -> None:
+    tokens, size = labels["tokens"], len(labels["tokens"])
+    lower = torch.tril(torch.ones(size, size))
+    torch.manual_seed(1)
+    x = torch.randn(size, 4)
+    _, weights = attention(x @ torch.randn(4, 4), x @ torch.randn(4, 4), x)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
+    for ax, matrix, title in zip(axes, [lower / lower.sum(1, keepdim=True), weights], [labels["mean"], labels["attn"]]):
+        heatmap(ax, matrix, tokens, tokens, title, xlabel=labels["x"], ylabel=labels["y"])
+    fig.tight_layout()
+    save(fig, path)
+
+
+def main() -> None:
+    plots.use_course_style()
+    texts = {language: data.speeches_text(language) for language in ("de", "en")}
+    for language, labels in LABELS.items():
+        i18n.set_language(language)
+        folder = ROOT / "book" / language / "images"
+        folder.mkdir(parents=True, exist_ok=True)
+        tokenizer_comparison(texts, labels, folder / "02-tokenizer-comparison.png")
+        tables = dict(zip(labels["languages"], [zipf_table("de", 20000), zipf_table("en", 20000)]))
+        save(zipf_figure(tables)[0], folder / "02-zipf.png")
+        save(WordVectors(texts[language], vocab_size=3000).map_figure(labels["groups"])[0], folder / "02-word-map.png")
+        mean_vs_attention(labels, folder / "03-mean-vs-attention.png")
+        train, _ = data.split_text(texts[language])
+        model, _ = train_char_attention(train, 1500)
+        save(heads_figure(model, labels["sentence"])[0], folder / "03-heads.png")
+
+
+if __name__ == "__main__":
+    main()

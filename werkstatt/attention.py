@@ -1,0 +1,257 @@
+"""Masked self-attention as chapter 3 derives it, plus the pictures and the small model it looks inside.
+
+Chapter 3 computes every step by hand (mask, scores, softmax, weighted sum); this module holds the
+same function for later use, the heat-map plumbing, and a one-layer character model whose heads the
+learner can explore with a widget.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from .errors import WerkstattError, check_range
+from .i18n import msg, register
+
+register({
+    "attention.unknown_chars": {
+        "de": "Diese Zeichen kennt das Modell nicht: {chars}. Es hat nur Zeichen aus den Reden gelernt – "
+              "ersetze sie oder lass sie weg.",
+        "en": "The model does not know these characters: {chars}. It only learned characters from the speeches – "
+              "replace them or leave them out.",
+    },
+    "attention.too_long": {
+        "de": "Der Satz hat {length} Zeichen; das Modell schaut höchstens {block} Zeichen weit. Kürze ihn.",
+        "en": "The sentence has {length} characters; the model looks at most {block} characters back. Shorten it.",
+    },
+    "attention.empty": {
+        "de": "Der Satz ist leer. Tippe mindestens zwei Zeichen ein.",
+        "en": "The sentence is empty. Type at least two characters.",
+    },
+    "attention.widget_sentence": {"de": "Satz", "en": "Sentence"},
+    "attention.widget_head": {"de": "Kopf", "en": "Head"},
+    "attention.widget_title": {
+        "de": "Kopf {head}: Wohin schaut jedes Zeichen?",
+        "en": "Head {head}: where does each character look?",
+    },
+    "attention.head": {"de": "Kopf {head}", "en": "Head {head}"},
+    "attention.heads_title": {
+        "de": "Wohin schaut jedes Zeichen? Die Köpfe eines kleinen trainierten Modells",
+        "en": "Where does each character look? The heads of a small trained model",
+    },
+    "attention.axis_query": {"de": "dieses Zeichen … (Abfrage)", "en": "this character … (query)"},
+    "attention.axis_key": {"de": "… schaut auf dieses Zeichen (Schlüssel)", "en": "… looks at this character (key)"},
+    "attention.alt_heads": {
+        "de": "{heads} Heatmaps, eine pro Kopf, für den Satz »{sentence}«. Zeilen: das Zeichen, das fragt; "
+              "Spalten: die Zeichen davor, auf die es schaut. Über der Diagonale ist alles leer (Maske).",
+        "en": "{heads} heat maps, one per head, for the sentence '{sentence}'. Rows: the character that asks; "
+              "columns: the earlier characters it looks at. Everything above the diagonal is empty (mask).",
+    },
+})
+
+
+# --- the computation chapter 3 derives --------------------------------------------------------
+
+def causal_mask(n: int) -> torch.Tensor:
+    """An n×n table of True/False: row i may look at columns 0..i (itself and the past), never the future."""
+    return torch.tril(torch.ones(n, n, dtype=torch.bool))
+
+
+def average_past(x: torch.Tensor) -> torch.Tensor:
+    """Each row becomes the mean of itself and all rows before it (the lower-triangular trick)."""
+    weights = causal_mask(x.shape[-2]).float()
+    weights = weights / weights.sum(dim=-1, keepdim=True)
+    return weights @ x
+
+
+def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, causal: bool = True
+              ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Scaled dot-product attention: softmax(Q Kᵀ / √d, future masked) · V; returns (output, weights)."""
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if causal:
+        mask = causal_mask(q.shape[-2]).to(q.device)
+        scores = scores.masked_fill(~mask, float("-inf"))
+    weights = torch.softmax(scores, dim=-1)
+    return weights @ v, weights
+
+
+# --- heat maps ----------------------------------------------------------------------------------
+
+def heatmap(ax, matrix, rows: list[str], columns: list[str], title: str, annotate: bool = True,
+            xlabel: str = "", ylabel: str = "") -> None:
+    """Draw one labelled matrix; -inf cells (masked) stay white and are written as −∞."""
+    import numpy as np
+
+    values = np.asarray(torch.as_tensor(matrix).detach().float(), dtype=float)
+    finite = np.where(np.isfinite(values), values, np.nan)
+    image = ax.imshow(np.ma.masked_invalid(finite), cmap="viridis", aspect="auto")
+    ax.set_xticks(range(len(columns)), columns, rotation=45 if max(map(len, columns)) > 2 else 0, ha="right"
+                  if max(map(len, columns)) > 2 else "center")
+    ax.set_yticks(range(len(rows)), rows)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    if annotate and values.size <= 64:
+        low, high = np.nanmin(finite), np.nanmax(finite)
+        for (i, j), value in np.ndenumerate(values):
+            text = "−∞" if value == float("-inf") else f"{value:.2f}"
+            bright = np.isfinite(value) and high > low and (value - low) / (high - low) > 0.6
+            ax.text(j, i, text, ha="center", va="center", fontsize=9, color="black" if bright else "white"
+                    if np.isfinite(value) else "black")
+
+
+def show_matrices(matrices: dict[str, torch.Tensor], rows: list[str], alt: str,
+                  columns: dict[str, list[str]] | None = None, xlabel: str = "", ylabel: str = "") -> None:
+    """Show several labelled matrices side by side as heat maps (one picture, with alt text)."""
+    import matplotlib.pyplot as plt
+
+    from .plots import show
+
+    fig, axes = plt.subplots(1, len(matrices), figsize=(4.2 * len(matrices), 3.6))
+    axes = [axes] if len(matrices) == 1 else list(axes)
+    for ax, (name, matrix) in zip(axes, matrices.items()):
+        cols = (columns or {}).get(name) or [str(i) for i in range(torch.as_tensor(matrix).shape[-1])]
+        heatmap(ax, matrix, rows, cols, name, xlabel=xlabel, ylabel=ylabel)
+    fig.tight_layout()
+    show(fig, alt=alt)
+
+
+# --- a one-layer character model with several heads ------------------------------------------
+
+class CharAttentionModel(nn.Module):
+    """Characters -> vectors (+ position) -> one masked multi-head self-attention -> next character."""
+
+    def __init__(self, vocab: list[str], d_model: int = 32, n_heads: int = 4, block: int = 32) -> None:
+        super().__init__()
+        self.vocab, self.block, self.n_heads = list(vocab), block, n_heads
+        self.index = {char: i for i, char in enumerate(self.vocab)}
+        self.token = nn.Embedding(len(vocab), d_model)
+        self.position = nn.Embedding(block, d_model)
+        self.qkv = nn.Linear(d_model, 3 * d_model, bias=False)  # Q, K and V for all heads in one matrix
+        self.out = nn.Linear(d_model, d_model)
+        self.norm = nn.LayerNorm(d_model)
+        self.head = nn.Linear(d_model, len(vocab))
+        self.last_weights: torch.Tensor | None = None
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        batch, length = ids.shape
+        x = self.token(ids) + self.position(torch.arange(length, device=ids.device))
+        q, k, v = self.qkv(x).split(x.shape[-1], dim=-1)
+        # (batch, length, d) -> (batch, heads, length, d / heads): each head works on its own slice
+        q, k, v = (t.view(batch, length, self.n_heads, -1).transpose(1, 2) for t in (q, k, v))
+        mixed, self.last_weights = attention(q, k, v)
+        mixed = mixed.transpose(1, 2).reshape(batch, length, -1)
+        return self.head(self.norm(x + self.out(mixed)))  # residual: keep the character itself, add what it saw
+
+    def encode(self, sentence: str) -> torch.Tensor:
+        """The sentence as character ids; raises WerkstattError for unknown characters or a too long text."""
+        if len(sentence) < 2:
+            raise WerkstattError("attention.empty")
+        unknown = sorted({char for char in sentence if char not in self.index})
+        if unknown:
+            raise WerkstattError("attention.unknown_chars", chars=" ".join(repr(c) for c in unknown))
+        if len(sentence) > self.block:
+            raise WerkstattError("attention.too_long", length=len(sentence), block=self.block)
+        return torch.tensor([[self.index[char] for char in sentence]])
+
+    @torch.no_grad()
+    def head_weights(self, sentence: str) -> torch.Tensor:
+        """The attention weights of every head for one sentence: (heads, length, length)."""
+        self.eval()
+        self(self.encode(sentence))
+        return self.last_weights[0]
+
+
+def train_char_attention(text: str, steps: int, d_model: int = 32, n_heads: int = 4, block: int = 32,
+                         batch: int = 32, seed: int = 0) -> tuple[CharAttentionModel, list[float]]:
+    """Train the one-layer model on random snippets of `text`; returns (model, loss per step in nats)."""
+    from tqdm.auto import tqdm
+
+    check_range("steps", steps, 1, 100_000)
+    generator = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    vocab = sorted(set(text))
+    model = CharAttentionModel(vocab, d_model, n_heads, block)
+    data = torch.tensor([model.index[char] for char in text])
+    optimiser = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    losses = []
+    for _ in tqdm(range(steps), mininterval=1.0):
+        starts = torch.randint(len(data) - block - 1, (batch,), generator=generator)
+        x = torch.stack([data[s:s + block] for s in starts])
+        y = torch.stack([data[s + 1:s + block + 1] for s in starts])
+        loss = nn.functional.cross_entropy(model(x).flatten(0, 1), y.flatten())
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        losses.append(loss.item())
+    return model, losses
+
+
+@torch.no_grad()
+def evaluate_loss(model: CharAttentionModel, text: str, batches: int = 20, batch: int = 32, seed: int = 1) -> float:
+    """Average cross-entropy (nats) on random snippets of `text` with characters the model knows."""
+    model.eval()
+    generator = torch.Generator().manual_seed(seed)
+    data = torch.tensor([model.index[c] for c in text if c in model.index])
+    total = 0.0
+    for _ in range(batches):
+        starts = torch.randint(len(data) - model.block - 1, (batch,), generator=generator)
+        x = torch.stack([data[s:s + model.block] for s in starts])
+        y = torch.stack([data[s + 1:s + model.block + 1] for s in starts])
+        total += nn.functional.cross_entropy(model(x).flatten(0, 1), y.flatten()).item()
+    return total / batches
+
+
+def heads_figure(model: CharAttentionModel, sentence: str):
+    """All heads of the model for one sentence, side by side; returns (figure, alt text)."""
+    import matplotlib.pyplot as plt
+
+    weights = model.head_weights(sentence)
+    chars = [c if c != " " else "␣" for c in sentence]
+    fig, axes = plt.subplots(1, model.n_heads, figsize=(3.6 * model.n_heads, 3.8))
+    for head, ax in enumerate(axes if model.n_heads > 1 else [axes]):
+        heatmap(ax, weights[head], chars, chars, msg("attention.head", head=head + 1), annotate=False)
+    fig.suptitle(msg("attention.heads_title"))
+    fig.supxlabel(msg("attention.axis_key"))
+    fig.supylabel(msg("attention.axis_query"))
+    fig.tight_layout()
+    return fig, msg("attention.alt_heads", heads=model.n_heads, sentence=sentence)
+
+
+def attention_explorer(model: CharAttentionModel, sentences: list[str]):
+    """A widget: pick a sentence (or type one) and a head, and see its attention weights as a heat map."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    from .plots import show
+
+    sentence = widgets.Combobox(value=sentences[0], options=list(sentences), description=msg("attention.widget_sentence"),
+                                ensure_option=False, layout=widgets.Layout(width="32em"))
+    head = widgets.ToggleButtons(options=[(str(h + 1), h) for h in range(model.n_heads)],
+                                 description=msg("attention.widget_head"))
+    output = widgets.Output()
+
+    def redraw(_=None) -> None:
+        with output:
+            output.clear_output(wait=True)
+            try:
+                weights = model.head_weights(sentence.value)
+            except WerkstattError as error:
+                print(f"⚠️ {error}")
+                return
+            chars = [c if c != " " else "␣" for c in sentence.value]
+            fig, ax = plt.subplots(figsize=(6, 5))
+            heatmap(ax, weights[head.value], chars, chars, msg("attention.widget_title", head=head.value + 1),
+                    annotate=False, xlabel=msg("attention.axis_key"), ylabel=msg("attention.axis_query"))
+            fig.tight_layout()
+            show(fig, alt=msg("attention.alt_heads", heads=1, sentence=sentence.value))
+
+    sentence.observe(redraw, names="value")
+    head.observe(redraw, names="value")
+    redraw()
+    box = widgets.VBox([sentence, head, output])
+    display(box)
+    return box

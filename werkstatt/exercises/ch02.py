@@ -1,0 +1,229 @@
+"""Chapter 2 tasks: count tokens, find and merge the most frequent pair (BPE by hand), cosine similarity,
+and the misconception "a model reads words like we do"."""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from functools import lru_cache
+
+import numpy as np
+
+from ..checks import Task, call
+from ..i18n import register
+
+register({
+    "ch02.q1.words": {
+        "de": "Du zählst Wörter (Leerzeichen). Gefragt sind Tokens: tokenizer.encode(text) liefert sie, .ids oder .tokens zählt sie.",
+        "en": "You count words (spaces). We need tokens: tokenizer.encode(text) gives them, count .ids or .tokens.",
+    },
+    "ch02.q1.chars": {
+        "de": "Du zählst Zeichen. Ein Token ist oft länger als ein Zeichen – frag den Tokenizer: tokenizer.encode(text).",
+        "en": "You count characters. A token is often longer than one character – ask the tokenizer: tokenizer.encode(text).",
+    },
+    "ch02.q1.wrong": {
+        "de": "Die Anzahl stimmt noch nicht. Gib len(tokenizer.encode(text).ids) zurück.",
+        "en": "The number is not right yet. Return len(tokenizer.encode(text).ids).",
+    },
+    "ch02.q2.not_pair": {
+        "de": "Gib ein Paar zurück, also ein Tupel aus zwei Teilen, zum Beispiel (\"a\", \"u\").",
+        "en": "Return a pair, a tuple of two pieces, for example (\"a\", \"u\").",
+    },
+    "ch02.q2.across": {
+        "de": "Du zählst auch Paare über Wortgrenzen hinweg. BPE zählt nur Nachbarn innerhalb eines Wortes.",
+        "en": "You also count pairs across word boundaries. BPE only counts neighbours inside one word.",
+    },
+    "ch02.q2.wrong": {
+        "de": "Das ist nicht das häufigste Paar. Zähle für jedes Wort zip(word, word[1:]) und nimm das Paar mit der größten Anzahl.",
+        "en": "That is not the most frequent pair. Count zip(word, word[1:]) for every word and take the pair with the highest count.",
+    },
+    "ch02.q3.first_only": {
+        "de": "Du verschmilzt nur das erste Vorkommen. Das Paar muss überall im Wort verschmolzen werden.",
+        "en": "You merge only the first occurrence. The pair must be merged everywhere in the word.",
+    },
+    "ch02.q3.overlap": {
+        "de": "Fast: Bei [\"a\", \"a\", \"a\"] und dem Paar (\"a\", \"a\") entsteht [\"aa\", \"a\"]. Ein Teil darf nur einmal verschmolzen werden – gehe nach einer Verschmelzung zwei Schritte weiter.",
+        "en": "Almost: [\"a\", \"a\", \"a\"] with the pair (\"a\", \"a\") gives [\"aa\", \"a\"]. A piece can be merged only once – after a merge, move two steps on.",
+    },
+    "ch02.q3.wrong": {
+        "de": "Das Ergebnis stimmt noch nicht. Gehe das Wort von links nach rechts durch; wo das Paar steht, hänge beide Teile zusammen an.",
+        "en": "The result is not right yet. Walk through the word from left to right; where the pair stands, append both pieces joined.",
+    },
+    "ch02.q4.dot": {
+        "de": "Das ist das Skalarprodukt. Teile es noch durch die Längen beider Vektoren (np.linalg.norm).",
+        "en": "That is the dot product. Divide it by the lengths of both vectors (np.linalg.norm).",
+    },
+    "ch02.q4.wrong": {
+        "de": "Der Wert stimmt noch nicht. Kosinus-Ähnlichkeit = (a · b) / (|a| · |b|); gleiche Richtung ergibt 1.",
+        "en": "The value is not right yet. Cosine similarity = (a · b) / (|a| · |b|); the same direction gives 1.",
+    },
+    "ch02.q5.invalid": {
+        "de": "Antworte mit einem Buchstaben: \"a\", \"b\" oder \"c\".",
+        "en": "Answer with one letter: \"a\", \"b\" or \"c\".",
+    },
+    "ch02.q5.wrong": {
+        "de": "Schau dir noch einmal an, was tokenizer.encode(...) zurückgibt: Wörter wie wir sie lesen – oder etwas anderes?",
+        "en": "Look again at what tokenizer.encode(...) returns: words as we read them – or something else?",
+    },
+})
+
+_Q1_TEXTS = ("Der Haushaltsausschuss tagt heute.", "The budget committee meets today.",
+             "Bundestagsabgeordnete und Abgeordnete")
+
+
+@lru_cache(maxsize=1)
+def _q1_tokenizer():
+    from ..tokens import train_bpe
+
+    return train_bpe([" ".join(_Q1_TEXTS) * 20], vocab_size=60)
+
+
+# --- q1: count tokens -----------------------------------------------------------------------------
+
+def _check_q1(count_tokens):
+    tokenizer = _q1_tokenizer()
+    for text in _Q1_TEXTS:
+        got = call(count_tokens, tokenizer, text)
+        expected = len(tokenizer.encode(text).ids)
+        if got == expected:
+            continue
+        if got == len(text.split()):
+            return "ch02.q1.words"
+        if got == len(text):
+            return "ch02.q1.chars"
+        return "ch02.q1.wrong"
+    return None
+
+
+q1 = Task("ch02.q1", _check_q1, hint={
+    "de": "tokenizer.encode(text) gibt ein Encoding zurück; seine Liste .ids enthält eine Zahl pro Token.",
+    "en": "tokenizer.encode(text) returns an Encoding; its list .ids holds one number per token.",
+}, solution="""
+def count_tokens(tokenizer, text):
+    return len(tokenizer.encode(text).ids)
+""")
+
+
+# --- q2: the most frequent pair -----------------------------------------------------------------
+
+def _reference_pair(pieces):
+    counts = Counter(pair for word in pieces for pair in zip(word, word[1:]))
+    return counts.most_common(1)[0]
+
+
+def _check_q2(most_frequent_pair):
+    examples = [
+        [list("haus"), list("maus"), list("aus"), list("hut")],        # ("a","u") and ("u","s") tie: both are right
+        [list("xa"), list("by"), list("xa"), list("by"), list("ab")],   # ("a","b") wins only across word boundaries
+        [["ha", "us"], ["ra", "t", "ha", "us"], ["ha", "l", "t"]],     # pieces longer than one letter
+    ]
+    for pieces in examples:
+        got = call(most_frequent_pair, [list(w) for w in pieces])
+        if not (isinstance(got, (tuple, list)) and len(got) == 2):
+            return "ch02.q2.not_pair"
+        best, count = _reference_pair(pieces)
+        counts = Counter(pair for word in pieces for pair in zip(word, word[1:]))
+        if counts.get(tuple(got), 0) == count:  # ties: any pair with the top count is right
+            continue
+        joined = [piece for word in pieces for piece in word]
+        if Counter(zip(joined, joined[1:])).most_common(1)[0][0] == tuple(got):
+            return "ch02.q2.across"
+        return "ch02.q2.wrong"
+    return None
+
+
+q2 = Task("ch02.q2", _check_q2, hint={
+    "de": "Counter(pair for word in pieces for pair in zip(word, word[1:])) zählt die Paare; .most_common(1) nennt das häufigste.",
+    "en": "Counter(pair for word in pieces for pair in zip(word, word[1:])) counts the pairs; .most_common(1) names the top one.",
+}, solution="""
+def most_frequent_pair(pieces):
+    counts = Counter(pair for word in pieces for pair in zip(word, word[1:]))
+    return counts.most_common(1)[0][0]
+""")
+
+
+# --- q3: merge a pair -------------------------------------------------------------------------------
+
+def _reference_merge(word, pair):
+    merged, i = [], 0
+    while i < len(word):
+        if i + 1 < len(word) and (word[i], word[i + 1]) == tuple(pair):
+            merged.append(word[i] + word[i + 1])
+            i += 2
+        else:
+            merged.append(word[i])
+            i += 1
+    return merged
+
+
+def _check_q3(merge_pair):
+    examples = [(list("haushalt"), ("h", "a")), (list("aus"), ("a", "u")), (list("hut"), ("a", "u")),
+                (list("aaa"), ("a", "a")), (["ha", "us", "ha", "lt"], ("ha", "us"))]
+    for word, pair in examples:
+        got = call(merge_pair, list(word), pair)
+        expected = _reference_merge(word, pair)
+        if list(got) == expected:
+            continue
+        if word == list("aaa"):
+            return "ch02.q3.overlap"
+        if word == list("haushalt") and list(got) == ["ha", "u", "s", "h", "a", "l", "t"]:
+            return "ch02.q3.first_only"
+        return "ch02.q3.wrong"
+    return None
+
+
+q3 = Task("ch02.q3", _check_q3, hint={
+    "de": "Laufe mit einem Index i durch das Wort. Passt (word[i], word[i + 1]) zum Paar, hänge word[i] + word[i + 1] an und erhöhe i um 2, sonst hänge word[i] an und erhöhe i um 1.",
+    "en": "Walk through the word with an index i. If (word[i], word[i + 1]) is the pair, append word[i] + word[i + 1] and add 2 to i; else append word[i] and add 1.",
+}, solution="""
+def merge_pair(word, pair):
+    merged, i = [], 0
+    while i < len(word):
+        if i + 1 < len(word) and (word[i], word[i + 1]) == tuple(pair):
+            merged.append(word[i] + word[i + 1])
+            i += 2
+        else:
+            merged.append(word[i])
+            i += 1
+    return merged
+""")
+
+
+# --- q4: cosine similarity ------------------------------------------------------------------------
+
+def _check_q4(cosine_similarity):
+    examples = [([1.0, 0.0], [0.0, 2.0]), ([3.0, 4.0], [6.0, 8.0]), ([1.0, 2.0, 2.0], [-2.0, 1.0, 0.5]),
+                ([2.0, 1.0], [-4.0, -2.0])]
+    for a, b in examples:
+        got = float(call(cosine_similarity, np.array(a), np.array(b)))
+        expected = float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
+        if math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-9):
+            continue
+        if math.isclose(got, float(np.dot(a, b)), rel_tol=1e-6):
+            return "ch02.q4.dot"
+        return "ch02.q4.wrong"
+    return None
+
+
+q4 = Task("ch02.q4", _check_q4, hint={
+    "de": "np.dot(a, b) ist das Skalarprodukt, np.linalg.norm(a) die Länge von a.",
+    "en": "np.dot(a, b) is the dot product, np.linalg.norm(a) the length of a.",
+}, solution="""
+def cosine_similarity(a, b):
+    return np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))
+""")
+
+
+# --- q5: the misconception ------------------------------------------------------------------------
+
+def _check_q5(answer):
+    if not isinstance(answer, str) or answer.strip().lower() not in ("a", "b", "c"):
+        return "ch02.q5.invalid"
+    return None if answer.strip().lower() == "b" else "ch02.q5.wrong"
+
+
+q5 = Task("ch02.q5", _check_q5, hint={
+    "de": "Führe tokenizer.encode(\"Haushaltsausschuss\") aus und schau dir .tokens und .ids an.",
+    "en": "Run tokenizer.encode(\"Haushaltsausschuss\") and look at .tokens and .ids.",
+}, solution="""
+answer_q5 = "b"  # the model gets a list of token numbers; a rare word is split into several pieces
+""")
