@@ -85,19 +85,44 @@ def measure(path: Path, profile: str, timeout: int) -> dict:
             "peak_rss_mib": round(peak / 2**20), "ok": error is None, "error": error}
 
 
+def save(target: Path, results: list[dict], args) -> bool:
+    """Merge `results` into the JSON file `target` (one entry per notebook; the newest measurement wins)."""
+    old = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
+    if old.get("profile") not in (None, args.profile):
+        print(f"refusing to merge profile {args.profile} into a {old['profile']} file: {target}")
+        return False
+    merged = {r["notebook"]: r for r in old.get("notebooks", [])}
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+    for result in results:
+        merged[result["notebook"]] = dict(result, measured=stamp)
+    document = {
+        "profile": args.profile,
+        "machine": {"cpu_count": os.cpu_count(), "processor": platform.processor() or platform.machine(),
+                    "python": platform.python_version(), "omp_num_threads": os.environ["OMP_NUM_THREADS"]},
+        "command": "python " + " ".join([Path(sys.argv[0]).as_posix()] + sys.argv[1:]),
+        "shared_machine": bool(args.shared_machine or old.get("shared_machine")),
+        "notebooks": [merged[key] for key in sorted(merged)],
+    }
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", default="standard", choices=["quick", "standard", "gpu"])
     parser.add_argument("--lang", default="de", choices=["de", "en"])
     parser.add_argument("--folder", default="notebooks", choices=["notebooks", "exercises", "solutions"])
-    parser.add_argument("--only", default="", help="measure only notebooks whose file name contains this")
+    parser.add_argument("--only", default="",
+                        help="measure only notebooks whose file name contains this (several: comma-separated)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell before giving up")
     parser.add_argument("--json", type=Path, help="write the figures here (merged with what is there)")
     parser.add_argument("--shared-machine", action="store_true",
                         help="say in the JSON that other work ran on the machine during the measurement")
     args = parser.parse_args()
 
-    paths = sorted(p for p in (ROOT / args.folder / args.lang).glob("*.ipynb") if args.only in p.name)
+    patterns = [part.strip() for part in args.only.split(",")]
+    paths = sorted(p for p in (ROOT / args.folder / args.lang).glob("*.ipynb") if any(x in p.name for x in patterns))
     if not paths:
         print(f"no notebooks in {args.folder}/{args.lang} matching {args.only!r}")
         return 1
@@ -110,26 +135,9 @@ def main() -> int:
         status = "ok" if result["ok"] else f"FAILED ({result['error']})"
         print(f"{result['notebook']:<48} {result['seconds']:>7.1f} s {result['peak_rss_mib']:>6} MiB  {status}",
               flush=True)
-
-    if args.json:
-        old = json.loads(args.json.read_text(encoding="utf-8")) if args.json.exists() else {}
-        merged = {r["notebook"]: r for r in old.get("notebooks", [])}
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
-        for result in results:
-            merged[result["notebook"]] = dict(result, measured=stamp)
-        document = {
-            "profile": args.profile,
-            "machine": {"cpu_count": os.cpu_count(), "processor": platform.processor() or platform.machine(),
-                        "python": platform.python_version(), "omp_num_threads": os.environ["OMP_NUM_THREADS"]},
-            "command": "python " + " ".join([Path(sys.argv[0]).as_posix()] + sys.argv[1:]),
-            "shared_machine": bool(args.shared_machine or old.get("shared_machine")),
-            "notebooks": [merged[key] for key in sorted(merged)],
-        }
-        if old.get("profile") not in (None, args.profile):
-            print(f"refusing to merge profile {args.profile} into a {old['profile']} file: {args.json}")
+        if args.json and not save(args.json, [result], args):
             return 1
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if args.json:
         print(f"wrote {args.json}")
     return 0 if all(r["ok"] for r in results) else 2
 
