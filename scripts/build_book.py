@@ -56,7 +56,13 @@ def build(language: str, profile: str) -> float:
     return time.perf_counter() - start
 
 
-def build_parallel(languages: list[str], profile: str) -> float:
+# A kernel that could not start is the machine's fault, not the notebook's: two kernels started at
+# the same moment can pick the same free port. Such a build is tried once more (notebooks that ran
+# are cached by then, so the second try is short).
+KERNEL_TROUBLE = ("Address already in use", "Kernel didn't respond", "Kernel died before replying")
+
+
+def build_parallel(languages: list[str], profile: str, retry: bool = True) -> float:
     """Both editions at once (each runs its notebooks one after the other); logs go to files."""
     start = time.perf_counter()
     running = {}
@@ -67,16 +73,23 @@ def build_parallel(languages: list[str], profile: str) -> float:
         running[language] = (subprocess.Popen(command(language, profile), cwd=ROOT, stdout=handle,
                                               stderr=subprocess.STDOUT,
                                               env=environment(language, profile, True)), handle, log)
-    failed = []
+    failed, again = [], []
     for language, (process, handle, log) in running.items():
         process.wait()
         handle.close()
         if process.returncode != 0:
+            text = log.read_text(encoding="utf-8", errors="replace")
+            if retry and any(sign in text for sign in KERNEL_TROUBLE):
+                print(f"{language}: a kernel did not start (machine busy?); building it once more", file=sys.stderr)
+                again.append(language)
+                continue
             failed.append(language)
-            print(log.read_text(encoding="utf-8")[-6000:], file=sys.stderr)
+            print(text[-6000:], file=sys.stderr)
             print(f"{language}: the build failed; full log: {log.relative_to(ROOT)}", file=sys.stderr)
     if failed:
         raise SystemExit(1)
+    if again:
+        build_parallel(again, profile, retry=False)
     return time.perf_counter() - start
 
 

@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 from browsing import Server, edition_of, is_chapter_page, is_notebook_page, visit_all
+from colours import confusable_pairs, dominant_colours, plot_images
 from links import check_links, write_external_report
 
 BLOCKING = ("serious", "critical")
@@ -131,3 +132,16 @@ def test_internal_links_and_anchors_resolve(site, pages):
     write_external_report(report, site / "external-links.txt")
     assert report.internal_checked > len(pages), "the link check found almost no links: is the site empty?"
     assert not report.broken, _report(report.broken, "broken internal links")
+
+
+def test_plots_use_colour_blind_safe_colours(site, pages):
+    problems = []
+    pictures = 0
+    for page in pages:
+        for label, pixels in plot_images(site, page):
+            pictures += 1
+            for first, second, deficiency, distance in confusable_pairs(dominant_colours(pixels)):
+                problems.append(f"{page}: '{label}': {first} and {second} look alike with {deficiency} "
+                                f"(ΔE {distance:.0f}); use the Okabe–Ito colours of werkstatt.plots")
+    assert not problems, _report(problems, "plots with colours that readers with a colour-vision deficiency "
+                                           f"cannot tell apart (of {pictures} pictures)")
