@@ -45,10 +45,21 @@ def control_labels(groups: list[str], labels: list[str], seed: int = 0) -> list[
     The labels keep the real label frequencies, but have nothing to do with what is said: a probe
     that scores well here has learned to recognise the group, not the property.
     """
+    from collections import Counter
+
     rng = np.random.default_rng(seed)
     unique = sorted(set(groups))
-    pool = list(labels)
-    chosen = {group: pool[rng.integers(len(pool))] for group in unique}
+    rng.shuffle(unique)
+    size = Counter(groups)
+    target = Counter(labels)
+    assigned: Counter = Counter()
+    chosen = {}
+    for group in unique:
+        # In random order, each group gets the label that is furthest below its real share, so the control
+        # task keeps the real class sizes (roughly) while the labels themselves are arbitrary.
+        label = max(sorted(target), key=lambda name: target[name] - assigned[name])
+        chosen[group] = label
+        assigned[label] += size[group]
     return [chosen[group] for group in groups]
 
 
