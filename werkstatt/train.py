@@ -341,7 +341,7 @@ PRESETS: dict[str, tuple[GPTConfig, TrainConfig]] = {
     "standard": (GPTConfig(context=64, n_layer=2, n_head=4, n_embd=128),
                  TrainConfig(steps=1500, batch_size=32, lr=3e-3, min_lr=3e-4, warmup=50, eval_every=100,
                              eval_batches=20, time_budget=150)),
-    "gpu": (GPTConfig(context=256, n_layer=6, n_head=6, n_embd=384, dropout=0.1),
+    "gpu": (GPTConfig(context=256, n_layer=6, n_head=6, n_embd=384),
             TrainConfig(steps=5000, batch_size=64, lr=1e-3, min_lr=1e-4, warmup=200, beta2=0.99, eval_every=250,
                         eval_batches=20, time_budget=600)),
 }
