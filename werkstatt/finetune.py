@@ -9,7 +9,7 @@ import math
 import time
 
 from .errors import WerkstattError, check_range
-from .i18n import msg, register
+from .i18n import msg, num, register
 
 register({
     "finetune.rank": {
@@ -32,8 +32,8 @@ register({
         "en": "Time budget of {seconds:.0f} s reached: stopping after {steps} steps.",
     },
     "finetune.trainable": {
-        "de": "Trainierbar: {trainable:,} von {total:,} Parametern ({share:.2%}). Der Rest bleibt eingefroren.",
-        "en": "Trainable: {trainable:,} of {total:,} parameters ({share:.2%}). The rest stays frozen.",
+        "de": "Trainierbar: {trainable} von {total} Parametern ({share} %). Der Rest bleibt eingefroren.",
+        "en": "Trainable: {trainable} of {total} parameters ({share}%). The rest stays frozen.",
     },
 })
 
@@ -75,7 +75,7 @@ def count_parameters(model) -> tuple[int, int]:
 def describe_trainable(model) -> str:
     """One sentence: how many parameters train and how many stay frozen."""
     trainable, total = count_parameters(model)
-    return msg("finetune.trainable", trainable=trainable, total=total, share=trainable / total)
+    return msg("finetune.trainable", trainable=num(trainable), total=num(total), share=num(100 * trainable / total, 2))
 
 
 def token_blocks(tokenizer, texts: list[str], length: int, needed: int = 2):

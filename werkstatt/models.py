@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import WerkstattError
-from .i18n import msg, register
+from .i18n import msg, num, register
 
 register({
     "models.unknown": {
@@ -42,8 +42,8 @@ register({
         "en": "Once only: converting SmolLM2 from the package into a plain model (about 25 seconds) …",
     },
     "models.loaded": {
-        "de": "»{name}« geladen ({source}): {params:,} Parameter, Lizenz {licence}.",
-        "en": "'{name}' loaded ({source}): {params:,} parameters, licence {licence}.",
+        "de": "»{name}« geladen ({source}): {params} Parameter, Lizenz {licence}.",
+        "en": "'{name}' loaded ({source}): {params} parameters, licence {licence}.",
     },
     "models.source_hub": {"de": "vom Hugging-Face-Hub", "en": "from the Hugging Face hub"},
     "models.source_packaged": {"de": "mitgelieferte Kopie, offline", "en": "packaged copy, offline"},
@@ -446,7 +446,7 @@ def load_model(name: str, quiet: bool = False):
     model, tokenizer = loaded
     if not quiet:
         params = sum(p.numel() for p in model.parameters())
-        print(msg("models.loaded", name=entry.name, source=msg(f"models.source_{source}"), params=params,
+        print(msg("models.loaded", name=entry.name, source=msg(f"models.source_{source}"), params=num(params),
                   licence=entry.licence))
     return model, tokenizer
 
