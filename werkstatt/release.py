@@ -28,7 +28,7 @@ import torch
 
 from .errors import WerkstattError
 from .gpt import GPT, CharTokenizer, GPTConfig
-from .i18n import get_language, msg, register
+from .i18n import get_language, msg, num, register
 
 ARTIFACTS = {
     "training_code": "training_code",
@@ -76,19 +76,19 @@ Es ist ein Lernmodell: Es schreibt Text, der so *aussieht* wie die Trainingsdate
 
 ## Modell
 - Architektur: GPT-2 (decoder-only Transformer), {n_layer} Schichten, {n_head} Köpfe, Breite {n_embd}, context {context} Zeichen
-- Parameter: {parameters:,}
+- Parameter: {parameters}
 - Tokenizer: ein Token pro Zeichen, {vocab_size} verschiedene Zeichen
 - Laden: `transformers.GPT2LMHeadModel.from_pretrained(ordner)` und `AutoTokenizer.from_pretrained(ordner)`
 
 ## Trainingsdaten
 - Quelle: {source}
-- Trainingsteil: die ersten {train_percent}% des Textes ({train_chars:,} Zeichen), `data/train.txt`, SHA-256 `{train_sha256}`
-- Testteil: die letzten {test_percent}% ({test_chars:,} Zeichen), `data/test.txt`, SHA-256 `{test_sha256}`
+- Trainingsteil: die ersten {train_percent} % des Textes ({train_chars} Zeichen), `data/train.txt`, SHA-256 `{train_sha256}`
+- Testteil: die letzten {test_percent} % ({test_chars} Zeichen), `data/test.txt`, SHA-256 `{test_sha256}`
 
 ## Training
 - {steps} Schritte, batch_size {batch_size}, Lernrate {lr} ({schedule}), Seed {seed}
-- Dauer: {seconds:.0f} s auf {hardware}
-- Validierungs-Loss am Ende: {val_loss:.3f} nats pro Zeichen (Bigramm-Vergleich: {bigram_loss})
+- Dauer: {seconds} s auf {hardware}
+- Verlust auf dem Prüftext am Ende: {val_loss} nats pro Zeichen (Bigramm-Vergleich: {bigram_loss})
 - Alles Weitere: `training_metadata.json`, Lernkurve: `loss_curve.png`, Code: `training_code/`
 
 ## Verwendungszweck und Grenzen
@@ -97,7 +97,7 @@ Es ist ein Lernmodell: Es schreibt Text, der so *aussieht* wie die Trainingsdate
 - Es übernimmt Sprache, Themen und Einseitigkeiten seiner Trainingsdaten{bias_note}.
 
 ## Lizenz
-Gewichte und Code: {licence}. Die Trainingsdaten behalten ihre eigene Lizenz: {data_licence}.
+Gewichte und Code: {licence_name}. Die Trainingsdaten behalten ihre eigene Lizenz: {data_licence}.
 """,
         "en": """---
 license: {licence}
@@ -113,19 +113,19 @@ It is a learning model: it writes text that *looks* like its training data, but 
 
 ## Model
 - Architecture: GPT-2 (decoder-only transformer), {n_layer} layers, {n_head} heads, width {n_embd}, context {context} characters
-- Parameters: {parameters:,}
+- Parameters: {parameters}
 - Tokenizer: one token per character, {vocab_size} different characters
 - Loading: `transformers.GPT2LMHeadModel.from_pretrained(folder)` and `AutoTokenizer.from_pretrained(folder)`
 
 ## Training data
 - Source: {source}
-- Training part: the first {train_percent}% of the text ({train_chars:,} characters), `data/train.txt`, SHA-256 `{train_sha256}`
-- Test part: the last {test_percent}% ({test_chars:,} characters), `data/test.txt`, SHA-256 `{test_sha256}`
+- Training part: the first {train_percent}% of the text ({train_chars} characters), `data/train.txt`, SHA-256 `{train_sha256}`
+- Test part: the last {test_percent}% ({test_chars} characters), `data/test.txt`, SHA-256 `{test_sha256}`
 
 ## Training
 - {steps} steps, batch_size {batch_size}, learning rate {lr} ({schedule}), seed {seed}
-- Time: {seconds:.0f} s on {hardware}
-- Final validation loss: {val_loss:.3f} nats per character (bigram for comparison: {bigram_loss})
+- Time: {seconds} s on {hardware}
+- Final validation loss: {val_loss} nats per character (bigram for comparison: {bigram_loss})
 - Everything else: `training_metadata.json`, loss curve: `loss_curve.png`, code: `training_code/`
 
 ## Intended use and limits
@@ -134,7 +134,7 @@ It is a learning model: it writes text that *looks* like its training data, but 
 - It takes on the language, topics and one-sidedness of its training data{bias_note}.
 
 ## Licence
-Weights and code: {licence}. The training data keep their own licence: {data_licence}.
+Weights and code: {licence_name}. The training data keep their own licence: {data_licence}.
 """,
     },
     "release.bias_note_speeches": {
@@ -282,14 +282,15 @@ def write_release(folder: str | Path, model: GPT, tokenizer: CharTokenizer, *, t
     hardware = env["hardware"]["gpu"] or f'{env["hardware"]["cpu_count"]} CPU ({env["hardware"]["machine"]})'
     card = msg("release.card", licence=licence, language=get_language(), name=name,
                n_layer=model.config.n_layer, n_head=model.config.n_head, n_embd=model.config.n_embd,
-               context=model.config.context, parameters=model.num_parameters(), vocab_size=tokenizer.vocab_size,
+               context=model.config.context, parameters=num(model.num_parameters()), vocab_size=tokenizer.vocab_size,
                source=source, train_percent=round(100 * len(train_text) / total),
-               test_percent=round(100 * len(test_text) / total), train_chars=len(train_text),
-               test_chars=len(test_text), train_sha256=data_info["train"]["sha256"],
+               test_percent=round(100 * len(test_text) / total), train_chars=num(len(train_text)),
+               test_chars=num(len(test_text)), train_sha256=data_info["train"]["sha256"],
                test_sha256=data_info["test"]["sha256"], steps=history.steps[-1] if history.steps else 0,
-               batch_size=train_config.batch_size, lr=train_config.lr, schedule=train_config.schedule,
-               seed=train_config.seed, seconds=history.seconds, hardware=hardware, val_loss=history.final_val_loss,
-               bigram_loss=f"{bigram_loss:.3f}" if bigram_loss is not None else "–", data_licence=data_licence,
+               batch_size=train_config.batch_size, lr=num(train_config.lr, 6).rstrip("0").rstrip(",."), schedule=train_config.schedule,
+               seed=train_config.seed, seconds=num(history.seconds), hardware=hardware, val_loss=num(history.final_val_loss, 3),
+               bigram_loss=num(bigram_loss, 3) if bigram_loss is not None else "–", data_licence=data_licence,
+               licence_name=licence.upper() if licence == "mit" else licence,
                bias_note=msg("release.bias_note_speeches") if bias_note else "")
     (folder / "README.md").write_text(card, encoding="utf-8")
     if not quiet:
