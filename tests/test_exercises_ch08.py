@@ -131,6 +131,8 @@ def test_measure_draws_own_templates_and_skips_the_stub(capsys):
     assert estimate.value == pytest.approx(-0.5)
     assert ch08.measure(fake, None) is None
     assert "my_test" in capsys.readouterr().out
+    assert ch08.measure(fake, dict(good, male=good["male"][:2])) is None
+    assert "2" in capsys.readouterr().out  # the list lengths are named
 
 
 def test_q6_meaning_of_fifty_percent():

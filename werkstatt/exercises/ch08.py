@@ -317,8 +317,9 @@ def measure(logprob, my_test):
 
     from ..plots import show
 
-    if q5.evaluate(my_test).status.value != "correct":
-        print(msg("ch08.q5.not_attempted"))
+    result = q5.evaluate(my_test)
+    if not result.ok:  # nothing yet, or a problem the check has already explained: say it again here
+        print(msg("ch08.q5.not_attempted") if result.status.value == "unattempted" else result.message)
         return None
     gaps = bias.probability_gaps(logprob, my_test["templates"], my_test["female"], my_test["male"])
     estimate = bias.mean_with_ci(gaps)
