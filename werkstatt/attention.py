@@ -36,6 +36,12 @@ register({
         "en": "Head {head}: where does each character look?",
     },
     "attention.head": {"de": "Kopf {head}", "en": "Head {head}"},
+    "attention.alt_one_head": {
+        "de": "Heatmap der Aufmerksamkeit von Kopf {head} für den Satz »{sentence}«. Zeilen: das Zeichen, das fragt; "
+              "Spalten: die Zeichen davor, auf die es schaut. Über der Diagonale ist alles leer (Maske).",
+        "en": "Heat map of head {head}'s attention for the sentence '{sentence}'. Rows: the character that asks; "
+              "columns: the earlier characters it looks at. Everything above the diagonal is empty (mask).",
+    },
     "attention.heads_title": {
         "de": "Wohin schaut jedes Zeichen? Die Köpfe eines kleinen trainierten Modells",
         "en": "Where does each character look? The heads of a small trained model",
@@ -247,7 +253,7 @@ def attention_explorer(model: CharAttentionModel, sentences: list[str]):
             heatmap(ax, weights[head.value], chars, chars, msg("attention.widget_title", head=head.value + 1),
                     annotate=False, xlabel=msg("attention.axis_key"), ylabel=msg("attention.axis_query"))
             fig.tight_layout()
-            show(fig, alt=msg("attention.alt_heads", heads=1, sentence=sentence.value))
+            show(fig, alt=msg("attention.alt_one_head", head=head.value + 1, sentence=sentence.value))
 
     sentence.observe(redraw, names="value")
     head.observe(redraw, names="value")
