@@ -63,7 +63,11 @@ def add_lora(model, rank: int = 8, layers: int = 8, targets: tuple[str, ...] = (
         raise WerkstattError("finetune.layers", value=layers, total=total)
     config = LoraConfig(r=rank, lora_alpha=alpha or 2 * rank, lora_dropout=0.0, target_modules=list(targets),
                         layers_to_transform=list(range(total - layers, total)), bias="none", task_type="CAUSAL_LM")
-    return get_peft_model(model, config)
+    import warnings
+
+    with warnings.catch_warnings():  # a deprecation notice inside peft/transformers, not the learner's business
+        warnings.simplefilter("ignore", FutureWarning)
+        return get_peft_model(model, config)
 
 
 def count_parameters(model) -> tuple[int, int]:
