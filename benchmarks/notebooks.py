@@ -77,7 +77,8 @@ def measure(path: Path, profile: str, timeout: int) -> dict:
         try:
             client.execute(cleanup_kc=False)
         except Exception as exc:  # noqa: BLE001  (a failing notebook is a result too)
-            error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
+            lines = [line.strip() for line in str(exc).splitlines() if line.strip().strip("-")]
+            error = f"{type(exc).__name__}: {lines[0][:160] if lines else ''}"
         finally:
             peak = monitor.stop()
     seconds = time.perf_counter() - start
