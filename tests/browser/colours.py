@@ -6,13 +6,16 @@ one boy in twelve has (Machado, Oliveira and Fernandes 2009, severity 1), and me
 again (CIE76 ΔE in CIELAB). A pair that collapses is a pair these readers cannot tell apart.
 Calibrated on palettes: the course's Okabe–Ito colours stay at ΔE ≥ 16 under both simulations,
 matplotlib's default tab10 drops to 4.6 (orange and green); a pair counts as collapsed below 10.
-Viridis, cividis, magma and Blues pass (lowest: viridis' two yellows, 11.8), because their colours
-also differ in lightness. Unsaturated pixels (text, axes, grid, pastel fills) are ignored.
+Perceptually uniform colour maps (viridis, the course's default for heat maps, cividis, magma,
+plasma, inferno) are safe by design, since their colours are ordered by lightness: two colours that
+both lie on one of them are not compared (neighbouring dark violets of viridis would otherwise come
+within ΔE 8 under deuteranopia). Unsaturated pixels (text, axes, grid, pastel fills) are ignored.
 Tritanopia (very rare) is left out: neighbouring steps of viridis already come within ΔE 11 there.
 """
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import itertools
 import re
@@ -27,6 +30,8 @@ MACHADO = {
 DISTINCT = 20.0   # ΔE: clearly different colours for typical vision
 COLLAPSED = 10.0  # ΔE: below this under a simulation, the two are hard to tell apart
 MIN_SHARE = 0.03  # a colour counts when it covers at least 3 % of the saturated pixels
+SAFE_MAPS = ("viridis", "cividis", "magma", "plasma", "inferno")
+ON_MAP = 6.0  # ΔE: a colour this close to a safe colour map is taken to come from it
 IMG = re.compile(r'<img[^>]+src="([^"]+)"[^>]*>', re.IGNORECASE)
 ALT = re.compile(r'alt="([^"]*)"', re.IGNORECASE)
 
@@ -60,15 +65,28 @@ def dominant_colours(pixels: np.ndarray) -> np.ndarray:
         counts >= MIN_SHARE * len(saturated))]).reshape(-1, 3).astype(int)
 
 
+@functools.lru_cache(maxsize=1)
+def _safe_map_samples() -> dict[str, np.ndarray]:
+    from matplotlib import colormaps
+
+    return {name: _lab(_linear(colormaps[name](np.linspace(0, 1, 256))[:, :3] * 255)) for name in SAFE_MAPS}
+
+
+def _maps_of(lab: np.ndarray) -> set[str]:
+    return {name for name, samples in _safe_map_samples().items()
+            if np.linalg.norm(samples - lab, axis=1).min() < ON_MAP}
+
+
 def confusable_pairs(colours: np.ndarray) -> list[tuple[str, str, str, float]]:
     """Pairs that differ for typical vision but not under a simulated colour-vision deficiency."""
     if len(colours) < 2:
         return []
     linear = _linear(np.asarray(colours, dtype=float))
     normal = _lab(linear)
+    maps = [_maps_of(lab) for lab in normal]
     found = []
     for i, j in itertools.combinations(range(len(colours)), 2):
-        if np.linalg.norm(normal[i] - normal[j]) < DISTINCT:
+        if np.linalg.norm(normal[i] - normal[j]) < DISTINCT or maps[i] & maps[j]:
             continue
         for name, matrix in MACHADO.items():
             simulated = _lab(np.clip(linear[[i, j]] @ np.array(matrix).T, 0, 1))

@@ -29,5 +29,10 @@ def test_okabe_ito_passes():
 
 
 def test_viridis_passes():
-    viridis = [(np.array(colormaps["viridis"](x)[:3]) * 255).astype(int) for x in np.linspace(0, 1, 8)]
+    viridis = [(np.array(colormaps["viridis"](x)[:3]) * 255).astype(int) for x in np.linspace(0, 1, 24)]
     assert confusable_pairs(dominant_colours(stripes(viridis))) == []
+
+
+def test_a_rainbow_heat_map_is_flagged():
+    jet = [(np.array(colormaps["jet"](x)[:3]) * 255).astype(int) for x in np.linspace(0, 1, 24)]
+    assert confusable_pairs(dominant_colours(stripes(jet)))
