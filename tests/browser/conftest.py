@@ -93,7 +93,10 @@ def visits(site, pages, redirects, chromium) -> dict:
     TIMES["pages"] = len(result)
     TIMES["serious"] = sum(1 for visit in result for violation in visit.violations
                            if violation["impact"] in ("serious", "critical"))
+    TIMES["widgets"] = sum(1 for visit in result if visit.widget_views)
+    TIMES["maths"] = sum(1 for visit in result if visit.math_expected)
     _write_axe_report(site, result)
+    _write_timings(site, result)
     return {visit.page: visit for visit in result}
 
 
@@ -104,10 +107,19 @@ def _write_axe_report(site: Path, visits) -> None:
     (site / "axe-report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
+def _write_timings(site: Path, visits) -> None:
+    lines = [f"{visit.seconds:6.2f} s  {visit.page}" for visit in sorted(visits, key=lambda v: -v.seconds)]
+    total = sum(visit.seconds for visit in visits)
+    (site / "browser-timings.txt").write_text(
+        f"# {len(visits)} pages, {total:.0f} s in the browser (slowest first)\n" + "\n".join(lines) + "\n",
+        encoding="utf-8")
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if "pages" not in TIMES:
         return
-    parts = [f"{TIMES['pages']} pages opened in Chromium in {TIMES['browser']:.0f} s",
+    parts = [f"{TIMES['pages']} pages opened in Chromium in {TIMES['browser']:.0f} s "
+             f"({TIMES['widgets']} with saved widgets, {TIMES['maths']} with formulas)",
              f"axe-core: {TIMES['serious']} serious or critical violations"]
     if "build" in TIMES:
         parts.insert(0, f"book built (profile quick, both editions) in {TIMES['build']:.0f} s")
