@@ -32,7 +32,8 @@ CHAPTERS = {  # number: (notebook stem, German title, English title) — the cha
 }
 WORDS = {
     "de": {"chapter": "Kapitel", "notebook": "Notebook", "time": "Rechenzeit (standard)", "memory": "Speicher (Spitze)",
-           "not_yet": "noch nicht gemessen", "failed": "Messung fehlgeschlagen", "other": " (dt. Notebook, gleicher Code)",
+           "not_yet": "noch nicht gemessen", "failed": "Messung fehlgeschlagen",
+           "timeout": "Messung abgebrochen: eine Zelle lief länger als das Zeitlimit", "other": " (dt. Notebook, gleicher Code)",
            "source": "Gemessen mit `{command}` am {date} auf {cpus} CPU-Kernen{note}. Rechenzeit = Wandzeit des ganzen "
                      "Notebooks ohne Lesezeit; Speicher = höchster Arbeitsspeicher (RSS) des Kernels samt Kindprozessen.",
            "none": "Noch keine Messung vorhanden: `python benchmarks/notebooks.py --json {path}` ausführen, "
@@ -44,7 +45,8 @@ WORDS = {
            "mem_none": "noch nicht gemessen – bis dahin 2 GB (dafür ist der Kurs ausgelegt)",
            "setting": "Einstellung", "value": "Wert"},
     "en": {"chapter": "Chapter", "notebook": "Notebook", "time": "Computing time (standard)", "memory": "Memory (peak)",
-           "not_yet": "not yet measured", "failed": "measurement failed", "other": " (German notebook, same code)",
+           "not_yet": "not yet measured", "failed": "measurement failed",
+           "timeout": "measurement stopped: a cell ran longer than the time limit", "other": " (German notebook, same code)",
            "source": "Measured with `{command}` on {date} on {cpus} CPU cores{note}. Computing time = wall time of the "
                      "whole notebook, without reading time; memory = peak resident memory (RSS) of the kernel and its children.",
            "none": "No measurement yet: run `python benchmarks/notebooks.py --json {path}`, "
@@ -98,7 +100,9 @@ def times_table(results: dict, language: str) -> str:
         if entry is None:
             time_text = memory_text = w["not_yet"]
         elif not entry.get("ok"):
-            time_text = memory_text = w["failed"]
+            timed_out = "Timeout" in str(entry.get("error"))
+            time_text = w["timeout"] if timed_out else w["failed"]
+            memory_text = w["not_yet"]
         else:
             time_text = minutes(entry["seconds"]) + (w["other"] if other else "")
             memory_text = f"{entry['peak_rss_mib']} MiB"

@@ -37,12 +37,15 @@ def test_unmeasured_and_failed_notebooks_are_labelled_not_invented():
         {"notebook": "notebooks/de/01-language-model.ipynb", "seconds": 61.4, "peak_rss_mib": 700, "ok": True,
          "measured": "2026-01-01T10:00Z"},
         {"notebook": "notebooks/de/02-tokens.ipynb", "seconds": 5.0, "peak_rss_mib": 300, "ok": False,
-         "measured": "2026-01-01T10:00Z"},
+         "measured": "2026-01-01T10:00Z", "error": "RuntimeError: boom"},
+        {"notebook": "notebooks/de/03-attention.ipynb", "seconds": 950.0, "peak_rss_mib": 300, "ok": False,
+         "measured": "2026-01-01T10:00Z", "error": "CellTimeoutError: A cell timed out"},
     ], "machine": {"cpu_count": 2}, "command": "python benchmarks/notebooks.py"}
     table = teacher_tables.times_table(results, "en")
     assert "1:01 min" in table and "700 MiB" in table
-    assert "measurement failed" in table
-    assert table.count("not yet measured") == 2 * 7
+    assert "measurement failed" in table and "time limit" in table
+    assert "950" not in table and "5:00" not in table  # no time is shown for a run that did not finish
+    assert table.count("not yet measured") == 2 * 6 + 2
     first_row = teacher_tables.times_table(results, "en").split("\n")[2]
     assert "German notebook" in first_row  # only the German notebook was measured: the English page says so
     assert "German notebook" not in teacher_tables.times_table(results, "de").split("\n")[2]
