@@ -322,18 +322,25 @@ def test_experiment_gaps_and_skew_effect_by_hand():
     table = bias.experiment_gaps(scorer, experiment)
     assert list(table["gap"]) == [1.0, 1.0, -2.0, -2.0]
     assert list(table["template"])[0] == "The nurse said [X]"
+    assert list(table["frame"]) == [0, 1, 0, 1]
     effect = bias.skew_effect(table)
-    assert (effect.value, effect.low, effect.high) == (3.0, 3.0, 3.0)  # 1 − (−2), no spread
+    assert (effect.value, effect.low, effect.high, effect.n) == (3.0, 3.0, 3.0, 2)  # 1 − (−2) in both frames
     # a constant preference for "he" after every job cancels out
     flat = bias.experiment_gaps(lambda p, c: -1.5 if c == " she" else -1.0, experiment)
     assert bias.skew_effect(flat).value == 0.0
 
 
-def test_skew_effect_needs_both_sides():
+def test_skew_effect_compares_within_each_frame():
     import pandas as pd
 
+    # frame 0: female-skewed jobs 2 and 0 (mean 1), male-skewed −1 → 2; frame 1: 5 vs 4 → 1. Mean 1.5.
+    table = pd.DataFrame({"frame": [0, 0, 0, 1, 1, 1], "skew": ["female", "female", "male", "female", "female", "male"],
+                          "gap": [2.0, 0.0, -1.0, 5.0, 5.0, 4.0]})
+    effect = bias.skew_effect(table, n_boot=4000, seed=1)
+    assert effect.value == pytest.approx(1.5) and effect.n == 2
+    assert (effect.low, effect.high) == (1.0, 2.0)  # resampling two frames: means 1, 1.5 or 2
     with pytest.raises(WerkstattError, match="leer"):
-        bias.skew_effect(pd.DataFrame({"skew": ["female"], "gap": [1.0]}))
+        bias.skew_effect(pd.DataFrame({"frame": [0], "skew": ["female"], "gap": [1.0]}))
 
 
 def test_bar_chart_has_title_axes_and_alt_text():

@@ -491,32 +491,27 @@ def experiment_gaps(logprob: Scorer, experiment: dict):
 
     rows = []
     for job in experiment["jobs"]:
-        for frame in experiment["test_frames"]:
+        for number, frame in enumerate(experiment["test_frames"]):
             template = frame.replace("{job}", job["job"])
             gap = probability_gap(logprob, template, job["female"], job["male"])
-            rows.append({"job": job["job"], "skew": job["skew"], "template": template, "gap": gap})
+            rows.append({"job": job["job"], "skew": job["skew"], "frame": number, "template": template, "gap": gap})
     return pd.DataFrame(rows)
 
 
 def skew_effect(table, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> Estimate:
-    """Mean gap of the jobs skewed towards women minus mean gap of the jobs skewed towards men.
+    """How much the job moves the model towards the group the data skewed it to, with a bootstrap interval.
 
-    A model's general preference for one word (say "he" after any job) cancels; what remains is how much
-    the *job* moves the model towards the group the data skewed it to. The interval resamples within each side.
+    For each test frame: the mean gap of the jobs skewed towards women minus the mean gap of the jobs skewed
+    towards men. A model's general preference for one word in that frame (say "he" after "told us that")
+    cancels. The value is the mean over the frames; the interval resamples the frames.
     """
-    female = np.asarray(table.loc[table["skew"] == "female", "gap"], dtype=float)
-    male = np.asarray(table.loc[table["skew"] == "male", "gap"], dtype=float)
-    for name, side in (("female", female), ("male", male)):
-        if side.size == 0:
+    for name in GROUPS:
+        if not (table["skew"] == name).any():
             raise WerkstattError("bias.empty_group", name=name)
-    if not 0 < level < 1:
-        raise WerkstattError("bias.bad_level", value=level)
-    rng = np.random.default_rng(seed)
-    boots = (female[rng.integers(0, female.size, (n_boot, female.size))].mean(axis=1)
-             - male[rng.integers(0, male.size, (n_boot, male.size))].mean(axis=1))
-    tail = (1 - level) / 2
-    return Estimate(float(female.mean() - male.mean()), float(np.quantile(boots, tail)),
-                    float(np.quantile(boots, 1 - tail)), int(female.size + male.size), level)
+    by_side = table.groupby(["frame", "skew"])["gap"].mean().unstack("skew")
+    per_frame = (by_side["female"] - by_side["male"]).dropna().to_numpy()
+    low, high = bootstrap_ci(per_frame, np.mean, n_boot, level, seed)
+    return Estimate(float(per_frame.mean()), low, high, int(per_frame.size), level)
 
 
 # ---------------------------------------------------------------------------------------------------------
