@@ -297,3 +297,13 @@ def test_attention_rows_are_distributions_over_earlier_tokens(smollm2):
     assert attention.shape[-1] == attention.shape[-2] == len(tokens)
     assert np.allclose(attention.sum(-1), 1, atol=1e-4)
     assert np.allclose(np.triu(attention, k=1), 0, atol=1e-6)  # no looking ahead
+
+
+def test_batched_hidden_states_ignore_padding(smollm2):
+    model, tokenizer = smollm2
+    short, long = "The House has passed the bill.", "The House has passed the bill after a very long debate about money."
+    alone = probe.hidden_states(model, tokenizer, [short])
+    together = probe.hidden_states(model, tokenizer, [short, long])
+    assert alone.shape == (model.config.num_hidden_layers + 1, 1, model.config.hidden_size)
+    assert np.allclose(alone[:, 0], together[:, 0], atol=1e-3)
+    assert not np.allclose(together[:, 0], together[:, 1], atol=1e-3)

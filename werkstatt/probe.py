@@ -26,17 +26,26 @@ register({
 })
 
 
-def hidden_states(model, tokenizer, texts: list[str], max_tokens: int = 64) -> np.ndarray:
-    """Mean-pooled hidden states of each text at every layer: an array (layers + 1, texts, width)."""
+def hidden_states(model, tokenizer, texts: list[str], max_tokens: int = 64, batch_size: int = 8) -> np.ndarray:
+    """Mean-pooled hidden states of each text at every layer: an array (layers + 1, texts, width).
+
+    Texts go through in small batches, padded on the right; the mask keeps padding out of the average.
+    """
     import torch
 
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    tokenizer.padding_side = "right"
     rows = []
-    for text in texts:
-        ids = tokenizer(text, return_tensors="pt", truncation=True, max_length=max_tokens)
+    for start in range(0, len(texts), batch_size):
+        batch = tokenizer(list(texts[start: start + batch_size]), return_tensors="pt", padding=True,
+                          truncation=True, max_length=max_tokens)
         with torch.no_grad():
-            out = model(**ids, output_hidden_states=True)
-        rows.append(torch.stack([h[0].mean(dim=0) for h in out.hidden_states]).float().numpy())
-    return np.stack(rows, axis=1)
+            out = model(**batch, output_hidden_states=True)
+        mask = batch["attention_mask"][None, :, :, None].float()          # (1, texts, tokens, 1)
+        states = torch.stack(out.hidden_states)                            # (layers, texts, tokens, width)
+        rows.append(((states * mask).sum(2) / mask.sum(2)).float().numpy())
+    return np.concatenate(rows, axis=1)
 
 
 def control_labels(groups: list[str], labels: list[str], seed: int = 0) -> list[str]:
