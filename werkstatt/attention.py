@@ -183,15 +183,19 @@ def train_char_attention(text: str, steps: int, d_model: int = 32, n_heads: int 
     data = torch.tensor([model.index[char] for char in text])
     optimiser = torch.optim.AdamW(model.parameters(), lr=3e-3)
     losses = []
-    for _ in tqdm(range(steps), mininterval=1.0):
-        starts = torch.randint(len(data) - block - 1, (batch,), generator=generator)
-        x = torch.stack([data[s:s + block] for s in starts])
-        y = torch.stack([data[s + 1:s + block + 1] for s in starts])
-        loss = nn.functional.cross_entropy(model(x).flatten(0, 1), y.flatten())
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        losses.append(loss.item())
+    offsets = torch.arange(block)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # matrices this small gain nothing from threads; on a busy machine threads only wait
+    try:
+        for _ in tqdm(range(steps), mininterval=1.0):
+            index = torch.randint(len(data) - block - 1, (batch, 1), generator=generator) + offsets
+            loss = nn.functional.cross_entropy(model(data[index]).flatten(0, 1), data[index + 1].flatten())
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            losses.append(loss.item())
+    finally:
+        torch.set_num_threads(threads)
     return model, losses
 
 
@@ -203,10 +207,8 @@ def evaluate_loss(model: CharAttentionModel, text: str, batches: int = 20, batch
     data = torch.tensor([model.index[c] for c in text if c in model.index])
     total = 0.0
     for _ in range(batches):
-        starts = torch.randint(len(data) - model.block - 1, (batch,), generator=generator)
-        x = torch.stack([data[s:s + model.block] for s in starts])
-        y = torch.stack([data[s + 1:s + model.block + 1] for s in starts])
-        total += nn.functional.cross_entropy(model(x).flatten(0, 1), y.flatten()).item()
+        index = torch.randint(len(data) - model.block - 1, (batch, 1), generator=generator) + torch.arange(model.block)
+        total += nn.functional.cross_entropy(model(data[index]).flatten(0, 1), data[index + 1].flatten()).item()
     return total / batches
 
 
