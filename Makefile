@@ -14,7 +14,7 @@ JOBS ?= 2
 NBVAL := $(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n $(JOBS) --dist loadfile -q
 PROFILE ?= standard
 
-.PHONY: setup lab test unit notebooks browser exercises book strip clean help
+.PHONY: setup book-setup browser-setup lab test unit notebooks browser exercises book strip clean help
 
 help:
 	@echo "make lab | make test | make book | make exercises | make strip | make clean"
@@ -32,8 +32,14 @@ $(NODE_STAMP): tools/browser/package.json tools/browser/package-lock.json
 	npm ci --prefix tools/browser --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-# Chromium for the browser tests: installed as root or in CI; elsewhere a notice (tools/browser/ensure-chromium.sh).
-setup: $(STAMP) $(NODE_STAMP)
+# Python side: everything the notebooks need (make lab needs nothing more).
+setup: $(STAMP)
+
+# What the book build and its browser tests need on top: the npm files the book serves offline, and
+# Chromium (installed as root or in CI; elsewhere a notice: tools/browser/ensure-chromium.sh).
+book-setup: setup $(NODE_STAMP)
+
+browser-setup: book-setup
 	@tools/browser/ensure-chromium.sh
 
 lab: setup
@@ -52,7 +58,7 @@ notebooks: setup
 
 # The built book (profile quick, both editions) in headless Chromium: offline, axe-core, links, language switch.
 # Runs wherever Chromium is installed, and always in CI (CI=true), where a missing Chromium fails the run.
-browser: setup
+browser: browser-setup
 	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ "$${CI:-}" = "true" ]; then \
 		OMP_NUM_THREADS=1 $(PY) -m pytest tests/browser -q; \
 	else \
@@ -68,7 +74,7 @@ strip: setup
 	$(PY) scripts/strip_outputs.py
 
 # Both editions, offline; notebooks run in the $(PROFILE) profile and are cached between builds.
-book: setup
+book: book-setup
 	$(PY) scripts/build_book.py --profile $(PROFILE)
 
 clean:
