@@ -26,7 +26,7 @@ register({
 })
 
 
-def hidden_states(model, tokenizer, texts: list[str], max_tokens: int = 64, batch_size: int = 8) -> np.ndarray:
+def hidden_states(model, tokenizer, texts: list[str], max_tokens: int = 64, batch_size: int = 4) -> np.ndarray:
     """Mean-pooled hidden states of each text at every layer: an array (layers + 1, texts, width).
 
     Texts go through in small batches, padded on the right; the mask keeps padding out of the average.
