@@ -59,3 +59,13 @@ def test_every_solution_notebook_has_solution_blocks():
     for path in (ROOT / "solutions").rglob("*.ipynb"):
         text = "\n".join(cell.source for cell in read(path).cells)
         assert text.count("# BEGIN SOLUTION") >= 4, f"{path.name}: fewer than four tasks"
+
+
+@pytest.mark.parametrize("path", [p for p in ALL if p.parts[-3] in ("notebooks", "solutions", "exercises")],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_colab_setup_cell_follows_the_title(path):
+    # In Colab the course is not installed: this cell fetches it (and does nothing anywhere else).
+    cell = read(path).cells[1]
+    assert cell.cell_type == "code" and "colab-setup" in cell.metadata.get("tags", []), \
+        "run: python scripts/add_colab_cell.py, then make exercises"
+    assert "google.colab" in cell.source
