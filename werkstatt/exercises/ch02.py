@@ -143,7 +143,8 @@ def most_frequent_pair(pieces):
 
 # --- q3: merge a pair -------------------------------------------------------------------------------
 
-def _reference_merge(word, pair):
+_MERGE_SOLUTION = """
+def merge_pair(word, pair):
     merged, i = [], 0
     while i < len(word):
         if i + 1 < len(word) and (word[i], word[i + 1]) == tuple(pair):
@@ -153,6 +154,11 @@ def _reference_merge(word, pair):
             merged.append(word[i])
             i += 1
     return merged
+"""
+# The check compares with the very solution that q3.solution() shows, so the two cannot drift apart.
+_namespace: dict = {}
+exec(_MERGE_SOLUTION, _namespace)
+_reference_merge = _namespace["merge_pair"]
 
 
 def _check_q3(merge_pair):
@@ -174,18 +180,7 @@ def _check_q3(merge_pair):
 q3 = Task("ch02.q3", _check_q3, hint={
     "de": "Laufe mit einem Index i durch das Wort. Passt (word[i], word[i + 1]) zum Paar, hänge word[i] + word[i + 1] an und erhöhe i um 2, sonst hänge word[i] an und erhöhe i um 1.",
     "en": "Walk through the word with an index i. If (word[i], word[i + 1]) is the pair, append word[i] + word[i + 1] and add 2 to i; else append word[i] and add 1.",
-}, solution="""
-def merge_pair(word, pair):
-    merged, i = [], 0
-    while i < len(word):
-        if i + 1 < len(word) and (word[i], word[i + 1]) == tuple(pair):
-            merged.append(word[i] + word[i + 1])
-            i += 2
-        else:
-            merged.append(word[i])
-            i += 1
-    return merged
-""")
+}, solution=_MERGE_SOLUTION)
 
 
 # --- q4: cosine similarity ------------------------------------------------------------------------
