@@ -86,6 +86,13 @@ def measure(path: Path, profile: str, timeout: int) -> dict:
             "peak_rss_mib": round(peak / 2**20), "ok": error is None, "error": error}
 
 
+def gpu_name() -> str | None:
+    """The graphics card the notebooks could use, or None (the figures of the gpu profile depend on it)."""
+    import torch
+
+    return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+
+
 def save(target: Path, results: list[dict], args) -> bool:
     """Merge `results` into the JSON file `target` (one entry per notebook; the newest measurement wins)."""
     old = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
@@ -99,7 +106,8 @@ def save(target: Path, results: list[dict], args) -> bool:
     document = {
         "profile": args.profile,
         "machine": {"cpu_count": os.cpu_count(), "processor": platform.processor() or platform.machine(),
-                    "python": platform.python_version(), "omp_num_threads": os.environ["OMP_NUM_THREADS"]},
+                    "python": platform.python_version(), "omp_num_threads": os.environ["OMP_NUM_THREADS"],
+                    "gpu": gpu_name()},
         "command": "python " + " ".join([Path(sys.argv[0]).as_posix()] + sys.argv[1:]),
         "shared_machine": bool(args.shared_machine or old.get("shared_machine")),
         "notebooks": [merged[key] for key in sorted(merged)],

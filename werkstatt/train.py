@@ -239,6 +239,9 @@ def train(model: GPT, train_data, val_data, config: TrainConfig | None = None, *
     device = next(model.parameters()).device
     if device.type == "cpu":
         check_fits(model.config, config.batch_size)
+    else:
+        # On a GPU, let matrix products use TensorFloat-32: several times faster, and the loss curve looks the same.
+        torch.set_float32_matmul_precision("high")
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
     optimizer = make_optimizer(model, config)
@@ -335,7 +338,9 @@ def train_on_text(text: str, model_config: GPTConfig | None = None, config: Trai
 
 
 # The course's sizes per profile: (model, training). Chapter 4 explains each choice; benchmarks/tiny_gpt.py
-# measures `standard` against nanoGPT's CPU preset.
+# measures `standard` against nanoGPT's CPU preset. `gpu` stops at 1,000 steps because, without dropout, the
+# 10.8-million-parameter model starts to learn the 1 MB of speeches by heart soon after (measured on an H100:
+# in a 2,500-step run the validation loss is lowest at step 750 (English) or 1,250 (German), then rises).
 PRESETS: dict[str, tuple[GPTConfig, TrainConfig]] = {
     "quick": (GPTConfig(context=32, n_layer=1, n_head=2, n_embd=32),
               TrainConfig(steps=60, batch_size=16, lr=3e-3, min_lr=3e-4, warmup=10, eval_every=20, eval_batches=4)),
@@ -343,8 +348,8 @@ PRESETS: dict[str, tuple[GPTConfig, TrainConfig]] = {
                  TrainConfig(steps=600, batch_size=32, lr=6e-3, min_lr=6e-4, warmup=30, eval_every=50,
                              eval_batches=20, time_budget=150)),
     "gpu": (GPTConfig(context=256, n_layer=6, n_head=6, n_embd=384),
-            TrainConfig(steps=5000, batch_size=64, lr=1e-3, min_lr=1e-4, warmup=200, beta2=0.99, eval_every=250,
-                        eval_batches=20, time_budget=600)),
+            TrainConfig(steps=1000, batch_size=64, lr=1e-3, min_lr=1e-4, warmup=100, beta2=0.99, eval_every=100,
+                        eval_batches=20, time_budget=300)),
 }
 
 
