@@ -344,8 +344,8 @@ def train_on_text(text: str, model_config: GPTConfig | None = None, config: Trai
 PRESETS: dict[str, tuple[GPTConfig, TrainConfig]] = {
     "quick": (GPTConfig(context=32, n_layer=1, n_head=2, n_embd=32),
               TrainConfig(steps=60, batch_size=16, lr=3e-3, min_lr=3e-4, warmup=10, eval_every=20, eval_batches=4)),
-    "standard": (GPTConfig(context=64, n_layer=2, n_head=4, n_embd=128),
-                 TrainConfig(steps=600, batch_size=32, lr=6e-3, min_lr=6e-4, warmup=30, eval_every=50,
+    "standard": (GPTConfig(context=64, n_layer=2, n_head=4, n_embd=96),
+                 TrainConfig(steps=1500, batch_size=16, lr=5e-3, min_lr=5e-4, warmup=30, eval_every=100,
                              eval_batches=20, time_budget=150)),
     "gpu": (GPTConfig(context=256, n_layer=6, n_head=6, n_embd=384),
             TrainConfig(steps=1000, batch_size=64, lr=1e-3, min_lr=1e-4, warmup=100, beta2=0.99, eval_every=100,
