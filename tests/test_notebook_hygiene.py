@@ -8,8 +8,10 @@ import pytest
 
 from nbtools import ROOT, dumps, exercise_from_solution, has_outputs, read, stub_code
 
+# What a learner's own run writes (releases/ holds a copy of the notebook) is not part of the course.
+NOT_COURSE = {".ipynb_checkpoints", "releases", "models"}
 ALL = sorted(p for folder in ("notebooks", "exercises", "solutions") for p in (ROOT / folder).rglob("*.ipynb")
-             if ".ipynb_checkpoints" not in p.parts)
+             if not NOT_COURSE & set(p.relative_to(ROOT).parts))
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(ROOT)))
@@ -69,3 +71,16 @@ def test_colab_setup_cell_follows_the_title(path):
     assert cell.cell_type == "code" and "colab-setup" in cell.metadata.get("tags", []), \
         "run: python scripts/add_colab_cell.py, then make exercises"
     assert "google.colab" in cell.source
+
+
+def test_make_test_skips_what_a_learners_run_wrote(tmp_path):
+    """After chapter 4, notebooks/<lang>/releases/ holds a copy of the notebook: nbval must not execute it."""
+    for relative in ("notebooks/de/04.ipynb", "notebooks/de/releases/tiny-gpt-de/training_code/04.ipynb"):
+        target = tmp_path / relative
+        target.parent.mkdir(parents=True)
+        target.write_text(dumps(read(ALL[0])), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir",
+                             str(tmp_path), "--collect-only", "-q", "--nbval-lax", str(tmp_path / "notebooks")],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert "notebooks/de/04.ipynb" in result.stdout, result.stdout + result.stderr
+    assert "releases" not in result.stdout, result.stdout
