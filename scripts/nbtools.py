@@ -88,3 +88,20 @@ def has_outputs(path: Path) -> bool:
     data = json.loads(path.read_text(encoding="utf-8"))
     return any(cell.get("outputs") or cell.get("execution_count") for cell in data["cells"]
                if cell["cell_type"] == "code")
+
+
+def retrying(start, attempts: int = 3):
+    """`start` (a kernel start), tried again when the kernel dies on the way up; the last failure is raised.
+
+    make test runs two nbval workers side by side. Each new kernel is told a set of free TCP ports, and now and
+    then the other worker's kernel takes one of them first: the kernel dies before it answers
+    ("Kernel died before replying to kernel_info"). A second start gets new ports.
+    """
+    def start_with_retry(*args, **kwargs):
+        for attempt in range(1, attempts + 1):
+            try:
+                return start(*args, **kwargs)
+            except RuntimeError:
+                if attempt == attempts:
+                    raise
+    return start_with_retry

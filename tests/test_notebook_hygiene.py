@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from nbtools import ROOT, dumps, exercise_from_solution, has_outputs, read, stub_code
+from nbtools import ROOT, dumps, exercise_from_solution, has_outputs, read, retrying, stub_code
 
 # What a learner's own run writes (releases/ holds a copy of the notebook) is not part of the course.
 NOT_COURSE = {".ipynb_checkpoints", "releases", "models"}
@@ -84,3 +84,29 @@ def test_make_test_skips_what_a_learners_run_wrote(tmp_path):
                             capture_output=True, text=True, cwd=tmp_path)
     assert "notebooks/de/04.ipynb" in result.stdout, result.stdout + result.stderr
     assert "releases" not in result.stdout, result.stdout
+
+
+def test_a_kernel_that_dies_on_start_is_started_again():
+    calls = []
+
+    def flaky_start(name):
+        calls.append(name)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return "kernel"
+
+    assert retrying(flaky_start)("python3") == "kernel" and calls == ["python3", "python3"]
+
+
+def test_a_kernel_that_never_starts_still_fails():
+    def broken_start():
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    with pytest.raises(RuntimeError):
+        retrying(broken_start, attempts=2)()
+
+
+def test_nbval_runs_use_the_retrying_start():
+    import nbval.kernel
+
+    assert nbval.kernel.start_new_kernel.__name__ == "start_with_retry"
