@@ -240,7 +240,7 @@ def train(model: GPT, train_data, val_data, config: TrainConfig | None = None, *
     if device.type == "cpu":
         check_fits(model.config, config.batch_size)
     else:
-        # On a GPU, let matrix products use TensorFloat-32: several times faster, and the loss curve looks the same.
+        # On a GPU, let matrix products use TensorFloat-32 (fewer digits inside each product): an H100 step took half as long.
         torch.set_float32_matmul_precision("high")
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
