@@ -63,8 +63,7 @@ def test_every_solution_notebook_has_solution_blocks():
         assert text.count("# BEGIN SOLUTION") >= 4, f"{path.name}: fewer than four tasks"
 
 
-@pytest.mark.parametrize("path", [p for p in ALL if p.parts[-3] in ("notebooks", "solutions", "exercises")],
-                         ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(ROOT)))
 def test_colab_setup_cell_follows_the_title(path):
     # In Colab the course is not installed: this cell fetches it (and does nothing anywhere else).
     cell = read(path).cells[1]
