@@ -81,7 +81,10 @@ def test_german_online_model_is_listed_but_never_packaged():
 def test_openness_table_has_one_row_per_model_in_the_edition_language(language):
     table = models.openness_table(["gpt-4", "smollm2"])
     assert len(table) == 2
-    assert models.ARTIFACT_NAMES[language]["weights"] in table.columns
+    from werkstatt.i18n import text
+
+    assert text("models.artifact.weights", language) in table.columns
+    assert {"Gewichte": "de", "weights": "en"}[text("models.artifact.weights", language)] == language
 
 
 def test_unknown_model_name_is_a_clear_message(language):
@@ -232,8 +235,9 @@ def test_bad_lora_rank_is_a_clear_message(rank, language):
 
 @pytest.mark.parametrize("learning_rate", [0, 0.5, -1e-3, "fast"])
 def test_bad_learning_rate_is_a_clear_message(learning_rate):
-    with pytest.raises(WerkstattError):
+    with pytest.raises(WerkstattError, match="learning_rate") as caught:
         finetune.check_learning_rate(learning_rate)
+    assert caught.value.key in ("error.out_of_range", "error.not_a_number")
 
 
 def test_lora_trains_only_the_adapters_and_lowers_the_loss():
@@ -279,8 +283,9 @@ def test_probe_finds_a_planted_property_and_not_noise():
 
 
 def test_probe_with_too_few_examples_is_a_clear_message():
-    with pytest.raises(WerkstattError):
+    with pytest.raises(WerkstattError) as caught:
         probe.probe_accuracy(np.zeros((1, 4, 3)), ["a", "a", "a", "b"])
+    assert caught.value.key == "probe.too_few" and "4" in str(caught.value)
 
 
 def test_logit_lens_last_layer_is_the_models_own_prediction(smollm2):

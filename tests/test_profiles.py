@@ -15,10 +15,12 @@ def test_gpu_falls_back_to_standard_value(monkeypatch):
     assert profiles.pick(quick=1, standard=2) == 2
 
 
-def test_unknown_profile_warns_and_uses_default(monkeypatch):
+@pytest.mark.parametrize("gpu, default", [(False, "standard"), (True, "gpu")])
+def test_unknown_profile_warns_and_uses_default(monkeypatch, gpu, default):
     monkeypatch.setenv("WERKSTATT_PROFILE", "turbo")
+    monkeypatch.setattr(profiles, "gpu_available", lambda: gpu)
     with pytest.warns(UserWarning, match="turbo"):
-        assert profiles.current_profile() in ("standard", "gpu")
+        assert profiles.current_profile() == default
 
 
 def test_default_profile_depends_on_gpu(monkeypatch):
@@ -35,6 +37,8 @@ def test_describe_says_when_shortened(monkeypatch):
     i18n.set_language("de")
     monkeypatch.setenv("WERKSTATT_PROFILE", "quick")
     assert "verkürzt" in profiles.describe()
+    monkeypatch.setenv("WERKSTATT_PROFILE", "standard")
+    assert "verkürzt" not in profiles.describe()
 
 
 def test_check_range_accepts_inside_and_refuses_outside():

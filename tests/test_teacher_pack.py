@@ -60,5 +60,5 @@ def test_measurements_file_is_consistent():
     results = teacher_tables.load()
     assert results["profile"] == "standard"
     for entry in results["notebooks"]:
-        assert (ROOT / entry["notebook"]).parent.is_dir()
+        assert (ROOT / entry["notebook"]).is_file(), f"{entry['notebook']}: measured, but no such notebook"
         assert entry["seconds"] > 0 and entry["peak_rss_mib"] > 0

@@ -30,10 +30,12 @@ def test_a_tokenizer_favours_the_language_it_was_trained_on():
 
 def test_vocab_size_and_empty_text_give_messages():
     i18n.set_language("en")
-    with pytest.raises(WerkstattError):
+    with pytest.raises(WerkstattError, match="vocab_size") as caught:
         train_bpe([TEXT], vocab_size=5)
-    with pytest.raises(WerkstattError):
+    assert caught.value.key == "error.out_of_range"
+    with pytest.raises(WerkstattError) as caught:
         count_tokens(train_bpe([TEXT], vocab_size=80), "")
+    assert caught.value.key == "tokens.empty_text" and str(caught.value).strip()
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
