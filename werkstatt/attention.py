@@ -12,49 +12,7 @@ import torch
 from torch import nn
 
 from .errors import WerkstattError, check_range
-from .i18n import msg, register
-
-register({
-    "attention.unknown_chars": {
-        "de": "Diese Zeichen kennt das Modell nicht: {chars}. Es hat nur Zeichen aus den Reden gelernt – "
-              "ersetze sie oder lass sie weg.",
-        "en": "The model does not know these characters: {chars}. It only learned characters from the speeches – "
-              "replace them or leave them out.",
-    },
-    "attention.too_long": {
-        "de": "Der Satz hat {length} Zeichen; das Modell schaut höchstens {block} Zeichen weit. Kürze ihn.",
-        "en": "The sentence has {length} characters; the model looks at most {block} characters back. Shorten it.",
-    },
-    "attention.empty": {
-        "de": "Der Satz ist leer. Tippe mindestens zwei Zeichen ein.",
-        "en": "The sentence is empty. Type at least two characters.",
-    },
-    "attention.widget_sentence": {"de": "Satz", "en": "Sentence"},
-    "attention.widget_head": {"de": "Kopf", "en": "Head"},
-    "attention.widget_title": {
-        "de": "Kopf {head}: Wohin schaut jedes Zeichen?",
-        "en": "Head {head}: where does each character look?",
-    },
-    "attention.head": {"de": "Kopf {head}", "en": "Head {head}"},
-    "attention.alt_one_head": {
-        "de": "Heatmap der Aufmerksamkeit von Kopf {head} für den Satz »{sentence}«. Zeilen: das Zeichen, das fragt; "
-              "Spalten: die Zeichen davor, auf die es schaut. Über der Diagonale ist alles leer (Maske).",
-        "en": "Heat map of head {head}'s attention for the sentence '{sentence}'. Rows: the character that asks; "
-              "columns: the earlier characters it looks at. Everything above the diagonal is empty (mask).",
-    },
-    "attention.heads_title": {
-        "de": "Wohin schaut jedes Zeichen? Die Köpfe eines kleinen trainierten Modells",
-        "en": "Where does each character look? The heads of a small trained model",
-    },
-    "attention.axis_query": {"de": "dieses Zeichen … (Abfrage)", "en": "this character … (query)"},
-    "attention.axis_key": {"de": "… schaut auf dieses Zeichen (Schlüssel)", "en": "… looks at this character (key)"},
-    "attention.alt_heads": {
-        "de": "{heads} Heatmaps, eine pro Kopf, für den Satz »{sentence}«. Zeilen: das Zeichen, das fragt; "
-              "Spalten: die Zeichen davor, auf die es schaut. Über der Diagonale ist alles leer (Maske).",
-        "en": "{heads} heat maps, one per head, for the sentence '{sentence}'. Rows: the character that asks; "
-              "columns: the earlier characters it looks at. Everything above the diagonal is empty (mask).",
-    },
-})
+from .i18n import msg
 
 
 # --- the computation chapter 3 derives --------------------------------------------------------

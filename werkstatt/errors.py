@@ -44,17 +44,3 @@ def check_range(name: str, value: float, low: float, high: float) -> float:
     if not low <= number <= high:
         raise WerkstattError("error.out_of_range", name=name, value=value, low=low, high=high)
     return value
-
-
-from .i18n import register  # noqa: E402  (registered after the functions that use it are defined)
-
-register({
-    "error.not_a_number": {
-        "de": "{name} muss eine Zahl sein, nicht {value!r}.",
-        "en": "{name} must be a number, not {value!r}.",
-    },
-    "error.out_of_range": {
-        "de": "{name} = {value} liegt außerhalb des erlaubten Bereichs von {low} bis {high}. Wähle einen Wert dazwischen.",
-        "en": "{name} = {value} is outside the allowed range {low} to {high}. Choose a value in between.",
-    },
-})

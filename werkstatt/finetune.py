@@ -9,33 +9,8 @@ import math
 import time
 
 from .errors import WerkstattError, check_range
-from .i18n import msg, num, register
+from .i18n import msg, num
 
-register({
-    "finetune.rank": {
-        "de": "Der LoRA-Rang muss eine ganze Zahl von 1 bis 64 sein, nicht {value!r}. Üblich sind 4, 8 oder 16.",
-        "en": "The LoRA rank must be a whole number from 1 to 64, not {value!r}. Common choices are 4, 8 or 16.",
-    },
-    "finetune.layers": {
-        "de": "Das Modell hat {total} Schichten; wähle für die Adapter zwischen 1 und {total} Schichten, nicht {value!r}.",
-        "en": "The model has {total} layers; choose between 1 and {total} layers for the adapters, not {value!r}.",
-    },
-    "finetune.too_little_text": {
-        "de": "Der Text reicht nur für {blocks} Abschnitte zu je {length} Token; nötig sind mindestens {needed}. "
-              "Nimm mehr Text oder kürzere Abschnitte.",
-        "en": "The text only gives {blocks} blocks of {length} tokens; at least {needed} are needed. "
-              "Use more text or shorter blocks.",
-    },
-    "finetune.progress": {"de": "Training", "en": "Training"},
-    "finetune.budget": {
-        "de": "Zeitbudget von {seconds:.0f} s erreicht: Ich höre nach {steps} Schritten auf.",
-        "en": "Time budget of {seconds:.0f} s reached: stopping after {steps} steps.",
-    },
-    "finetune.trainable": {
-        "de": "Trainierbar: {trainable} von {total} Parametern ({share} %). Der Rest bleibt eingefroren.",
-        "en": "Trainable: {trainable} of {total} parameters ({share}%). The rest stays frozen.",
-    },
-})
 
 MAX_RANK = 64
 

@@ -20,39 +20,6 @@ import torch.nn as nn
 from torch.nn import functional as F
 
 from .errors import WerkstattError
-from .i18n import register
-
-register({
-    "gpt.heads": {
-        "de": "n_embd = {n_embd} lässt sich nicht gleichmäßig auf n_head = {n_head} Köpfe verteilen. "
-              "Wähle n_embd als Vielfaches von n_head, zum Beispiel {suggestion}.",
-        "en": "n_embd = {n_embd} cannot be split evenly across n_head = {n_head} heads. "
-              "Choose n_embd as a multiple of n_head, for example {suggestion}.",
-    },
-    "gpt.too_long": {
-        "de": "Die Eingabe ist {length} Zeichen lang, das Modell sieht aber höchstens {context} auf einmal. "
-              "Kürze die Eingabe oder nimm ein Modell mit größerem context.",
-        "en": "The input is {length} characters long, but the model sees at most {context} at a time. "
-              "Shorten the input or use a model with a larger context.",
-    },
-    "gpt.unknown_chars": {
-        "de": "Diese Zeichen kommen im Trainingstext nicht vor und sind dem Modell unbekannt: {chars}. "
-              "Lass sie weg oder ersetze sie.",
-        "en": "These characters never occur in the training text, so the model does not know them: {chars}. "
-              "Leave them out or replace them.",
-    },
-    "gpt.too_big": {
-        "de": "Dieses Modell braucht beim Training etwa {need_mb:,} MB Arbeitsspeicher, frei sind aber nur etwa "
-              "{free_mb:,} MB. Nimm weniger Schichten (n_layer), eine kleinere Breite (n_embd), "
-              "einen kürzeren context oder eine kleinere batch_size.",
-        "en": "Training this model needs about {need_mb:,} MB of memory, but only about {free_mb:,} MB are free. "
-              "Use fewer layers (n_layer), a smaller width (n_embd), a shorter context or a smaller batch_size.",
-    },
-    "gpt.bad_size": {
-        "de": "{name} = {value!r} geht nicht: Es muss eine ganze Zahl ab {low} sein.",
-        "en": "{name} = {value!r} does not work: it must be a whole number of at least {low}.",
-    },
-})
 
 
 @dataclass

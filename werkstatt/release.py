@@ -28,7 +28,7 @@ import torch
 
 from .errors import WerkstattError
 from .gpt import GPT, CharTokenizer, GPTConfig
-from .i18n import get_language, msg, num, register
+from .i18n import get_language, msg, num
 
 ARTIFACTS = {
     "training_code": "training_code",
@@ -40,110 +40,6 @@ ARTIFACTS = {
 }
 # GPT-2 stores these four weight matrices transposed (its Conv1D layer computes x @ W instead of x @ Wᵀ).
 _TRANSPOSED = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight")
-
-register({
-    "release.written": {
-        "de": "📦 Veröffentlichung geschrieben nach »{folder}«: {files} Dateien, zusammen {size_mb:.1f} MB.",
-        "en": "📦 Release written to '{folder}': {files} files, {size_mb:.1f} MB in all.",
-    },
-    "release.exists": {
-        "de": "Der Ordner »{folder}« gibt es schon und er ist keine Veröffentlichung dieses Kurses. "
-              "Wähle einen anderen Namen.",
-        "en": "The folder '{folder}' already exists and is not a release from this course. Choose another name.",
-    },
-    "release.missing": {
-        "de": "In »{folder}« fehlt: {missing}.",
-        "en": "'{folder}' lacks: {missing}.",
-    },
-    "release.artifact.training_code": {"de": "Trainingscode", "en": "training code"},
-    "release.artifact.training_data": {"de": "Trainingsdaten", "en": "training data"},
-    "release.artifact.test_data": {"de": "Testdaten", "en": "test data"},
-    "release.artifact.training_metadata": {"de": "Trainings-Metadaten", "en": "training metadata"},
-    "release.artifact.weights": {"de": "Gewichte", "en": "weights"},
-    "release.artifact.model_card": {"de": "Modellkarte", "en": "model card"},
-    "release.card": {
-        "de": """---
-license: {licence}
-language: {language}
-library_name: transformers
-tags: [ki-werkstatt, gpt2, character-level, education]
----
-
-# {name}
-
-Ein winziges GPT-Sprachmodell auf Zeichenebene, trainiert im Kurs KI-Werkstatt (Kapitel 4).
-Es ist ein Lernmodell: Es schreibt Text, der so *aussieht* wie die Trainingsdaten, weiß aber nichts.
-
-## Modell
-- Architektur: GPT-2 (decoder-only Transformer), {n_layer} Schichten, {n_head} Köpfe, Breite {n_embd}, context {context} Zeichen
-- Parameter: {parameters}
-- Tokenizer: ein Token pro Zeichen, {vocab_size} verschiedene Zeichen
-- Laden: `transformers.GPT2LMHeadModel.from_pretrained(ordner)` und `AutoTokenizer.from_pretrained(ordner)`
-
-## Trainingsdaten
-- Quelle: {source}
-- Trainingsteil: die ersten {train_percent} % des Textes ({train_chars} Zeichen), `data/train.txt`, SHA-256 `{train_sha256}`
-- Testteil: die letzten {test_percent} % ({test_chars} Zeichen), `data/test.txt`, SHA-256 `{test_sha256}`
-
-## Training
-- {steps} Schritte, batch_size {batch_size}, Lernrate {lr} ({schedule}), Seed {seed}
-- Dauer: {seconds} s auf {hardware}
-- Verlust auf dem Prüftext am Ende: {val_loss} nats pro Zeichen (Bigramm-Vergleich: {bigram_loss})
-- Alles Weitere: `training_metadata.json`, Lernkurve: `loss_curve.png`, Code: `training_code/`
-
-## Verwendungszweck und Grenzen
-- Gedacht zum Lernen und Ausprobieren: So entsteht ein Sprachmodell.
-- Nicht gedacht für echte Texte oder Entscheidungen. Das Modell erfindet Wörter und Aussagen.
-- Es übernimmt Sprache, Themen und Einseitigkeiten seiner Trainingsdaten{bias_note}.
-
-## Lizenz
-Gewichte und Code: {licence_name}. Die Trainingsdaten behalten ihre eigene Lizenz: {data_licence}.
-""",
-        "en": """---
-license: {licence}
-language: {language}
-library_name: transformers
-tags: [ki-werkstatt, gpt2, character-level, education]
----
-
-# {name}
-
-A tiny character-level GPT language model, trained in the KI-Werkstatt course (chapter 4).
-It is a learning model: it writes text that *looks* like its training data, but it knows nothing.
-
-## Model
-- Architecture: GPT-2 (decoder-only transformer), {n_layer} layers, {n_head} heads, width {n_embd}, context {context} characters
-- Parameters: {parameters}
-- Tokenizer: one token per character, {vocab_size} different characters
-- Loading: `transformers.GPT2LMHeadModel.from_pretrained(folder)` and `AutoTokenizer.from_pretrained(folder)`
-
-## Training data
-- Source: {source}
-- Training part: the first {train_percent}% of the text ({train_chars} characters), `data/train.txt`, SHA-256 `{train_sha256}`
-- Test part: the last {test_percent}% ({test_chars} characters), `data/test.txt`, SHA-256 `{test_sha256}`
-
-## Training
-- {steps} steps, batch_size {batch_size}, learning rate {lr} ({schedule}), seed {seed}
-- Time: {seconds} s on {hardware}
-- Final validation loss: {val_loss} nats per character (bigram for comparison: {bigram_loss})
-- Everything else: `training_metadata.json`, loss curve: `loss_curve.png`, code: `training_code/`
-
-## Intended use and limits
-- Meant for learning and trying things out: this is how a language model comes about.
-- Not meant for real texts or decisions. The model makes up words and statements.
-- It takes on the language, topics and one-sidedness of its training data{bias_note}.
-
-## Licence
-Weights and code: {licence_name}. The training data keep their own licence: {data_licence}.
-""",
-    },
-    "release.bias_note_speeches": {
-        "de": " – hier: Reden aus dem Bundestag bzw. dem britischen Unterhaus, also die Sprache und Sichtweisen "
-              "der Parteien, die dort viel reden",
-        "en": " – here: speeches from the Bundestag or the House of Commons, so the language and views of "
-              "the parties that speak there most",
-    },
-})
 
 
 def sha256(text: str) -> str:

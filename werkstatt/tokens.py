@@ -11,57 +11,8 @@ from collections import Counter
 import numpy as np
 
 from .errors import WerkstattError, check_range
-from .i18n import msg, register
+from .i18n import msg
 
-register({
-    "tokens.unknown_word": {
-        "de": "Das Wort »{word}« steht nicht in der Wortliste der Vektoren (nur die {size} häufigsten Wörter der Reden). "
-              "Wähle ein häufigeres Wort, zum Beispiel eines aus der Karte.",
-        "en": "The word '{word}' is not in the vectors' word list (only the {size} most frequent words of the speeches). "
-              "Choose a more frequent word, for example one from the map.",
-    },
-    "tokens.empty_text": {
-        "de": "Der Text ist leer. Gib einen Satz ein, der mindestens ein Zeichen enthält.",
-        "en": "The text is empty. Enter a sentence with at least one character.",
-    },
-    "tokens.bar_title": {
-        "de": "Gleicher Inhalt – was er kostet, hängt vom Tokenizer ab",
-        "en": "Same content – what it costs depends on the tokenizer",
-    },
-    "tokens.bar_ylabel": {"de": "Anzahl Tokens", "en": "number of tokens"},
-    "tokens.bar_xlabel": {"de": "Tokenizer, trainiert auf …", "en": "tokenizer, trained on …"},
-    "tokens.german": {"de": "Deutsch", "en": "German"},
-    "tokens.english": {"de": "Englisch", "en": "English"},
-    "tokens.bar_alt": {
-        "de": "Balkendiagramm: Tokens für {pairs} Sätze mit gleichem Inhalt, je Tokenizer ein Balken für die deutsche "
-              "und einer für die englische Fassung (Deutsch / Englisch): {summary}.",
-        "en": "Bar chart: tokens for {pairs} sentences with the same content, for each tokenizer one bar for the German "
-              "and one for the English version (German / English): {summary}.",
-    },
-    "tokens.zipf_title": {"de": "Zipfsches Gesetz: wenige Wörter sind sehr häufig",
-                          "en": "Zipf's law: a few words are very common"},
-    "tokens.zipf_xlabel": {"de": "Rang des Wortes (1 = häufigstes), logarithmisch",
-                           "en": "rank of the word (1 = most common), logarithmic"},
-    "tokens.zipf_ylabel": {"de": "Anteil an allen Wörtern, logarithmisch",
-                           "en": "share of all words, logarithmic"},
-    "tokens.zipf_reference": {"de": "Zipf: Anteil ∝ 1 / Rang", "en": "Zipf: share ∝ 1 / rank"},
-    "tokens.zipf_alt": {
-        "de": "Doppelt-logarithmisches Diagramm der Worthäufigkeiten nach Rang für Deutsch und Englisch (wordfreq, "
-              "die {n} häufigsten Wörter). Beide Kurven fallen fast wie eine Gerade, parallel zur gestrichelten Linie 1 / Rang.",
-        "en": "Log-log plot of word frequency against rank for German and English (wordfreq, the {n} most common "
-              "words). Both curves fall almost like a straight line, parallel to the dashed line 1 / rank.",
-    },
-    "tokens.map_title": {"de": "Wortvektoren auf zwei Achsen gebracht",
-                         "en": "Word vectors squeezed onto two axes"},
-    "tokens.map_xlabel": {"de": "1. Hauptkomponente", "en": "1st principal component"},
-    "tokens.map_ylabel": {"de": "2. Hauptkomponente", "en": "2nd principal component"},
-    "tokens.map_alt": {
-        "de": "Streudiagramm mit {n} beschrifteten Wörtern aus den Reden. Wörter, die in ähnlicher Umgebung stehen, "
-              "liegen nah beieinander. Gruppen (Form und Farbe): {groups}.",
-        "en": "Scatter plot of {n} labelled words from the speeches. Words that occur in similar surroundings lie close "
-              "together. Groups (marker and colour): {groups}.",
-    },
-})
 
 # Sentences with the same content in both languages (written for the course, CC BY 4.0).
 PARALLEL = [

@@ -20,44 +20,7 @@ import torch
 
 from .errors import WerkstattError
 from .gpt import GPT, CharTokenizer, GPTConfig, check_fits
-from .i18n import msg, register
-
-register({
-    "train.too_short": {
-        "de": "Der {part} ist mit {chars} Zeichen zu kurz für context = {context}: Er braucht mindestens "
-              "{minimum} Zeichen. Nimm einen längeren Text oder einen kleineren context.",
-        "en": "The {part} has {chars} characters, too short for context = {context}: it needs at least "
-              "{minimum}. Use a longer text or a smaller context.",
-    },
-    "train.part_train": {"de": "Trainingsteil", "en": "training part"},
-    "train.part_val": {"de": "Validierungsteil", "en": "validation part"},
-    "train.interrupted": {
-        "de": "⏹ Training nach Schritt {step} angehalten. Das Modell behält alles, was es bis hierhin gelernt hat, "
-              "und die Lernkurve bleibt stehen. Du kannst einfach weitermachen.",
-        "en": "⏹ Training stopped after step {step}. The model keeps everything it has learned so far, "
-              "and the loss curve stays drawn. You can simply carry on.",
-    },
-    "train.budget": {
-        "de": "⏱ Zeitbudget von {seconds:.0f} s erreicht: Training nach Schritt {step} von {steps} beendet.",
-        "en": "⏱ Time budget of {seconds:.0f} s reached: training ended after step {step} of {steps}.",
-    },
-    "train.done": {
-        "de": "Fertig: {step} Schritte in {seconds:.1f} s, Validierungs-Loss {val_loss:.3f}.",
-        "en": "Done: {step} steps in {seconds:.1f} s, validation loss {val_loss:.3f}.",
-    },
-    "train.plot_title": {"de": "Lernkurve", "en": "Loss curve"},
-    "train.plot_x": {"de": "Trainingsschritt", "en": "training step"},
-    "train.plot_y": {"de": "Loss (Kreuzentropie, nats)", "en": "loss (cross-entropy, nats)"},
-    "train.plot_train": {"de": "Training", "en": "training"},
-    "train.plot_val": {"de": "Validierung", "en": "validation"},
-    "train.plot_alt": {
-        "de": "Lernkurve: Der Loss fällt von {first:.2f} auf {last:.2f} nach {step} Schritten; "
-              "die Validierungskurve liegt bei {val:.2f}.",
-        "en": "Loss curve: the loss falls from {first:.2f} to {last:.2f} after {step} steps; "
-              "the validation curve is at {val:.2f}.",
-    },
-    "train.progress": {"de": "Training", "en": "training"},
-})
+from .i18n import msg
 
 
 @dataclass

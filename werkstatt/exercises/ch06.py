@@ -4,54 +4,7 @@ from __future__ import annotations
 import math
 
 from ..checks import Task, call
-from ..i18n import register
 
-register({
-    "ch06.q1.full": {
-        "de": "Das ist die Größe der ganzen Matrix W (d_in × d_out). LoRA trainiert nur A (r × d_in) und B (d_out × r).",
-        "en": "That is the size of the whole matrix W (d_in × d_out). LoRA trains only A (r × d_in) and B (d_out × r).",
-    },
-    "ch06.q1.wrong": {
-        "de": "Für d_in={d_in}, d_out={d_out}, r={rank} erwarte ich {expected}, bekommen habe ich {got}.",
-        "en": "For d_in={d_in}, d_out={d_out}, r={rank} I expect {expected}, but got {got}.",
-    },
-    "ch06.q2.all": {
-        "de": "Du zählst alle Parameter. Gesucht sind nur die, bei denen p.requires_grad wahr ist.",
-        "en": "You count all parameters. Only those with p.requires_grad set count.",
-    },
-    "ch06.q2.tensors": {
-        "de": "Du zählst Tensoren, nicht Zahlen. Nimm p.numel() für die Zahl der Einträge eines Tensors.",
-        "en": "You count tensors, not numbers. Use p.numel() for the number of entries in a tensor.",
-    },
-    "ch06.q2.wrong": {
-        "de": "Erwartet {expected}, bekommen {got}.",
-        "en": "Expected {expected}, got {got}.",
-    },
-    "ch06.q3.overlap": {
-        "de": "Übungs- und Testtexte überschneiden sich. Kein Text darf in beiden Teilen vorkommen.",
-        "en": "Practice and test texts overlap. No text may be in both parts.",
-    },
-    "ch06.q3.shuffled": {
-        "de": "Die Teile stimmen nicht: Übungstexte sind die ersten, Testtexte die letzten – in der ursprünglichen Reihenfolge.",
-        "en": "The parts are not right: practice texts are the first ones, test texts the last ones – in the original order.",
-    },
-    "ch06.q3.size": {
-        "de": "Bei {n} Texten und Anteil {fraction} erwarte ich {expected} Testtexte, bekommen habe ich {got}.",
-        "en": "With {n} texts and fraction {fraction} I expect {expected} test texts, but got {got}.",
-    },
-    "ch06.q4.loss": {
-        "de": "Du vergleichst die Verluste selbst. Rechne sie erst mit math.exp in Perplexitäten um.",
-        "en": "You compare the losses themselves. First turn them into perplexities with math.exp.",
-    },
-    "ch06.q4.sign": {
-        "de": "Das Vorzeichen ist falsch: Sinkt die Perplexität, soll das Ergebnis positiv sein.",
-        "en": "The sign is wrong: when the perplexity falls, the result should be positive.",
-    },
-    "ch06.q4.wrong": {
-        "de": "Für vorher={before}, nachher={after} erwarte ich {expected:.4f}, bekommen habe ich {got}.",
-        "en": "For before={before}, after={after} I expect {expected:.4f}, but got {got}.",
-    },
-})
 
 # --- q1: how many numbers does LoRA train for one matrix? ---------------------------------------
 
@@ -67,10 +20,7 @@ def _check_q1(lora_parameters):
     return None
 
 
-q1 = Task("ch06.q1", _check_q1, hint={
-    "de": "A hat r Zeilen und d_in Spalten, B hat d_out Zeilen und r Spalten. Zähle beide zusammen.",
-    "en": "A has r rows and d_in columns, B has d_out rows and r columns. Add both up.",
-}, solution="""
+q1 = Task("ch06.q1", _check_q1, solution="""
 def lora_parameters(d_in, d_out, rank):
     return rank * d_in + d_out * rank
 """)
@@ -100,10 +50,7 @@ def _check_q2(count_trainable):
     return None
 
 
-q2 = Task("ch06.q2", _check_q2, hint={
-    "de": "Gehe über model.parameters(). Zähle p.numel() nur, wenn p.requires_grad wahr ist.",
-    "en": "Loop over model.parameters(). Add p.numel() only when p.requires_grad is set.",
-}, solution="""
+q2 = Task("ch06.q2", _check_q2, solution="""
 def count_trainable(model):
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 """)
@@ -126,10 +73,7 @@ def _check_q3(split_heldout):
     return None
 
 
-q3 = Task("ch06.q3", _check_q3, hint={
-    "de": "Berechne, wie viele Texte zum Test gehören: round(len(texts) * fraction). Dann teilen mit texts[:cut] und texts[cut:].",
-    "en": "Work out how many texts go to the test: round(len(texts) * fraction). Then split with texts[:cut] and texts[cut:].",
-}, solution="""
+q3 = Task("ch06.q3", _check_q3, solution="""
 def split_heldout(texts, fraction):
     cut = len(texts) - round(len(texts) * fraction)
     return texts[:cut], texts[cut:]
@@ -154,10 +98,7 @@ def _check_q4(improvement):
     return None
 
 
-q4 = Task("ch06.q4", _check_q4, hint={
-    "de": "Perplexität = math.exp(Verlust). Verbesserung = (vorher − nachher) / vorher, mit den Perplexitäten gerechnet.",
-    "en": "Perplexity = math.exp(loss). Improvement = (before − after) / before, computed with the perplexities.",
-}, solution="""
+q4 = Task("ch06.q4", _check_q4, solution="""
 def improvement(loss_before, loss_after):
     before, after = math.exp(loss_before), math.exp(loss_after)
     return (before - after) / before

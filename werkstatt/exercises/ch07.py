@@ -2,46 +2,7 @@
 from __future__ import annotations
 
 from ..checks import Task, call
-from ..i18n import register
 
-register({
-    "ch07.q1.padding": {
-        "de": "Du mittelst auch über die Auffüll-Token (mask = 0). Zähle nur Positionen mit mask = 1.",
-        "en": "You also average over the padding tokens (mask = 0). Count only positions with mask = 1.",
-    },
-    "ch07.q1.shape": {
-        "de": "Das Ergebnis soll einen Vektor pro Text haben: Form (Texte, Zahlen), hier {expected}, nicht {got}.",
-        "en": "The result should be one vector per text: shape (texts, numbers), here {expected}, not {got}.",
-    },
-    "ch07.q1.wrong": {
-        "de": "Die Form stimmt, die Werte noch nicht. Summe von hidden * mask über die Token, geteilt durch die Summe der Maske.",
-        "en": "The shape is right, the values are not. Sum hidden * mask over the tokens, divided by the sum of the mask.",
-    },
-    "ch07.q2.wrong": {
-        "de": "Für {labels} erwarte ich {expected:.3f}, bekommen habe ich {got}. Wie oft kommt das häufigste Label vor, geteilt durch alle?",
-        "en": "For {labels} I expect {expected:.3f}, but got {got}. How often does the most frequent label occur, divided by all?",
-    },
-    "ch07.q2.half": {
-        "de": "Raten ist nicht immer 50 %: Wer immer die häufigste Klasse sagt, trifft so oft, wie diese vorkommt.",
-        "en": "Guessing is not always 50%: always saying the most frequent class is right as often as that class occurs.",
-    },
-    "ch07.q3.order": {
-        "de": "Umgekehrt: Selektivität = echte Aufgabe minus Kontrollaufgabe.",
-        "en": "The other way round: selectivity = real task minus control task.",
-    },
-    "ch07.q3.wrong": {
-        "de": "Gib eine Liste zurück, für jede Schicht eine Differenz. Erwartet {expected}, bekommen {got}.",
-        "en": "Return a list with one difference per layer. Expected {expected}, got {got}.",
-    },
-    "ch07.q4.real": {
-        "de": "Du nimmst die Schicht mit der besten echten Treffsicherheit. Gesucht ist die größte Selektivität.",
-        "en": "You pick the layer with the best real accuracy. We want the largest selectivity.",
-    },
-    "ch07.q4.wrong": {
-        "de": "Erwartet Schicht {expected}, bekommen {got}. Schichten zählen ab 0.",
-        "en": "Expected layer {expected}, got {got}. Layers count from 0.",
-    },
-})
 
 # --- q1: mean pooling with a mask ---------------------------------------------------------------
 
@@ -63,10 +24,7 @@ def _check_q1(mean_pool):
     return None
 
 
-q1 = Task("ch07.q1", _check_q1, hint={
-    "de": "mask hat die Form (Texte, Token). mask[..., None] macht daraus (Texte, Token, 1), passend zu hidden.",
-    "en": "mask has shape (texts, tokens). mask[..., None] turns it into (texts, tokens, 1), matching hidden.",
-}, solution="""
+q1 = Task("ch07.q1", _check_q1, solution="""
 def mean_pool(hidden, mask):
     mask = mask[..., None].float()
     return (hidden * mask).sum(dim=1) / mask.sum(dim=1)
@@ -86,10 +44,7 @@ def _check_q2(majority_share):
     return None
 
 
-q2 = Task("ch07.q2", _check_q2, hint={
-    "de": "labels.count(x) zählt, wie oft x vorkommt. Nimm das Maximum über alle verschiedenen Labels und teile durch len(labels).",
-    "en": "labels.count(x) counts how often x occurs. Take the maximum over all distinct labels and divide by len(labels).",
-}, solution="""
+q2 = Task("ch07.q2", _check_q2, solution="""
 def majority_share(labels):
     return max(labels.count(label) for label in set(labels)) / len(labels)
 """)
@@ -112,10 +67,7 @@ def _check_q3(selectivity):
     return None
 
 
-q3 = Task("ch07.q3", _check_q3, hint={
-    "de": "zip(real, control) liefert Paare (echt, Kontrolle) für jede Schicht.",
-    "en": "zip(real, control) gives pairs (real, control) for every layer.",
-}, solution="""
+q3 = Task("ch07.q3", _check_q3, solution="""
 def selectivity(real, control):
     return [r - c for r, c in zip(real, control)]
 """)
@@ -134,10 +86,7 @@ def _check_q4(best_layer):
     return None
 
 
-q4 = Task("ch07.q4", _check_q4, hint={
-    "de": "Berechne erst die Selektivität pro Schicht, dann den Index des größten Werts: max(range(...), key=...).",
-    "en": "First compute the selectivity per layer, then the index of the largest value: max(range(...), key=...).",
-}, solution="""
+q4 = Task("ch07.q4", _check_q4, solution="""
 def best_layer(real, control):
     differences = [r - c for r, c in zip(real, control)]
     return max(range(len(differences)), key=lambda i: differences[i])

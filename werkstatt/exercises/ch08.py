@@ -9,107 +9,7 @@ import numpy as np
 
 from .. import bias
 from ..checks import Task, call
-from ..i18n import msg, num, register
-
-register({
-    "ch08.q1.sign": {
-        "de": "Das Vorzeichen ist verkehrt: Die Lücke ist log P(Wort A) minus log P(Wort B), nicht umgekehrt.",
-        "en": "The sign is the wrong way round: the gap is log P(word A) minus log P(word B), not the other way.",
-    },
-    "ch08.q1.ratio": {
-        "de": "Du gibst ein Verhältnis von Wahrscheinlichkeiten zurück. Gesucht ist die Differenz der Log-Wahrscheinlichkeiten.",
-        "en": "You return a ratio of probabilities. We need the difference of the log-probabilities.",
-    },
-    "ch08.q1.wrong": {
-        "de": "Für {template!r} erwarte ich {expected}, bekommen habe ich {got}. Teile die Vorlage bei [X] in Kontext "
-              "und Rest und rufe logprob(kontext, wort + rest) für beide Wörter auf.",
-        "en": "For {template!r} I expect {expected} but got {got}. Split the template at [X] into context and rest, "
-              "and call logprob(context, word + rest) for both words.",
-    },
-    "ch08.q2.ties": {
-        "de": "Fast: Ein Unentschieden (beide Sätze gleich wahrscheinlich) zählt als halber Treffer.",
-        "en": "Almost: a tie (both sentences equally likely) counts as half a win.",
-    },
-    "ch08.q2.count": {
-        "de": "Du gibst eine Anzahl zurück. Gesucht ist der Anteil: Teile durch die Zahl der Paare.",
-        "en": "You return a count. We need the share: divide by the number of pairs.",
-    },
-    "ch08.q2.reversed": {
-        "de": "Du zählst, wie oft Satz B gewinnt. Gesucht ist, wie oft Satz A wahrscheinlicher ist.",
-        "en": "You count how often sentence B wins. We need how often sentence A is more likely.",
-    },
-    "ch08.q2.wrong": {
-        "de": "Erwartet {expected}, bekommen {got}. Vergleiche logprob(\"\", a) mit logprob(\"\", b) für jedes Paar.",
-        "en": "Expected {expected}, got {got}. Compare logprob(\"\", a) with logprob(\"\", b) for each pair.",
-    },
-    "ch08.q3.ddof": {
-        "de": "Fast! Caliskan et al. teilen durch die Stichproben-Standardabweichung: np.std(..., ddof=1).",
-        "en": "Almost! Caliskan et al. divide by the sample standard deviation: np.std(..., ddof=1).",
-    },
-    "ch08.q3.cosine": {
-        "de": "Die Vektoren sind nicht normiert. Teile jeden durch seine Länge (np.linalg.norm), dann ist das "
-              "Skalarprodukt die Kosinus-Ähnlichkeit.",
-        "en": "The vectors are not normalised. Divide each by its length (np.linalg.norm); then the dot product is the "
-              "cosine similarity.",
-    },
-    "ch08.q3.wrong": {
-        "de": "Erwartet d = {expected}, bekommen {got}. Berechne s(w) für jedes w in X und Y, dann "
-              "(Mittelwert s(X) − Mittelwert s(Y)) / Standardabweichung aller s(w).",
-        "en": "Expected d = {expected}, got {got}. Compute s(w) for each w in X and Y, then "
-              "(mean s(X) − mean s(Y)) / standard deviation of all s(w).",
-    },
-    "ch08.q4.one_way": {
-        "de": "Nach deinem Tausch steht {got!r}. Wenn du erst »she« durch »he« ersetzt und dann »he« durch »she«, "
-              "werden alle gleich. Tausche beide Richtungen in einem Durchgang.",
-        "en": "After your swap it says {got!r}. If you first replace 'she' by 'he' and then 'he' by 'she', all end up "
-              "the same. Swap both directions in one pass.",
-    },
-    "ch08.q4.substring": {
-        "de": "Du tauschst auch Wortteile: Aus {text!r} wird {got!r}. Tausche nur ganze Wörter (Tipp: re.sub mit \\b).",
-        "en": "You also swap parts of words: {text!r} becomes {got!r}. Swap whole words only (hint: re.sub with \\b).",
-    },
-    "ch08.q4.wrong": {
-        "de": "Aus {text!r} sollte {expected!r} werden, bei dir steht {got!r}.",
-        "en": "{text!r} should become {expected!r}, but yours gives {got!r}.",
-    },
-    "ch08.q5.not_dict": {
-        "de": "Schreib my_test als Wörterbuch mit drei Listen: {{\"templates\": [...], \"female\": [...], \"male\": [...]}}.",
-        "en": "Write my_test as a dictionary with three lists: {{\"templates\": [...], \"female\": [...], \"male\": [...]}}.",
-    },
-    "ch08.q5.too_few": {
-        "de": "Du hast {count} Vorlagen. Schreib mindestens 5, sonst sagt der Mittelwert fast nichts.",
-        "en": "You have {count} templates. Write at least 5; with fewer the average says almost nothing.",
-    },
-    "ch08.q5.copied": {
-        "de": "Die Vorlage {template!r} steht schon im Testsatz des Kurses. Schreib eigene Sätze.",
-        "en": "The template {template!r} is already in the course's test set. Write your own sentences.",
-    },
-    "ch08.q5.problem": {
-        "de": "{problem}",
-        "en": "{problem}",
-    },
-    "ch08.q5.not_attempted": {
-        "de": "Noch keine eigenen Vorlagen: Schreib sie oben in my_test, dann misst diese Zelle sie.",
-        "en": "No templates of your own yet: write them into my_test above, then this cell measures them.",
-    },
-    "ch08.q5.title": {"de": "Deine Vorlagen: Lücke je Vorlage", "en": "Your templates: gap per template"},
-    "ch08.q5.axis_y": {"de": "log P(weiblich) − log P(männlich) (nats)", "en": "log P(female) − log P(male) (nats)"},
-    "ch08.q5.axis_x": {"de": "Vorlage", "en": "template"},
-    "ch08.q5.mean": {
-        "de": "Mittlere Lücke {value} (95-%-Intervall {low} bis {high}), {n} Vorlagen.",
-        "en": "Mean gap {value} (95 % interval {low} to {high}), {n} templates.",
-    },
-    "ch08.q6.wrong": {
-        "de": "Überleg noch einmal: Können sich Vorlieben in entgegengesetzte Richtungen aufheben? Und was ist mit "
-              "Verzerrungen, die in den Paaren gar nicht vorkommen?",
-        "en": "Think again: can preferences in opposite directions cancel out? And what about biases that the pairs "
-              "do not contain at all?",
-    },
-    "ch08.q6.invalid": {
-        "de": "Antworte mit einem Buchstaben: \"a\", \"b\" oder \"c\".",
-        "en": "Answer with one letter: \"a\", \"b\" or \"c\".",
-    },
-})
+from ..i18n import msg, num
 
 
 def _fake_logprob(prefix: str, continuation: str) -> float:
@@ -140,10 +40,7 @@ def _check_q1(probability_gap):
     return None
 
 
-q1 = Task("ch08.q1", _check_q1, hint={
-    "de": "template.split(\"[X]\") gibt dir Kontext und Rest. Dann: logprob(kontext, wort_a + rest) − logprob(kontext, wort_b + rest).",
-    "en": "template.split(\"[X]\") gives you the context and the rest. Then: logprob(context, word_a + rest) − logprob(context, word_b + rest).",
-}, solution="""
+q1 = Task("ch08.q1", _check_q1, solution="""
 def probability_gap(logprob, template, word_a, word_b):
     before, after = template.split("[X]")
     return logprob(before, word_a + after) - logprob(before, word_b + after)
@@ -172,10 +69,7 @@ def _check_q2(preference_share):
     return "ch08.q2.wrong", dict(expected=num(expected, 2), got=num(got, 2))
 
 
-q2 = Task("ch08.q2", _check_q2, hint={
-    "de": "Für jedes Paar: 1, wenn logprob(\"\", a) größer ist, 0, wenn kleiner, 0.5 bei Gleichstand. Davon der Mittelwert.",
-    "en": "For each pair: 1 when logprob(\"\", a) is larger, 0 when smaller, 0.5 for a tie. Then take the mean.",
-}, solution="""
+q2 = Task("ch08.q2", _check_q2, solution="""
 def preference_share(logprob, sentences_a, sentences_b):
     wins = []
     for a, b in zip(sentences_a, sentences_b):
@@ -210,12 +104,7 @@ def _check_q3(effect_size):
     return "ch08.q3.wrong", dict(expected=num(expected, 3), got=num(got, 3))
 
 
-q3 = Task("ch08.q3", _check_q3, hint={
-    "de": "Normiere zuerst alle Vektoren auf Länge 1. s(w) = Mittelwert von w·a über A − Mittelwert von w·b über B. "
-          "d = (Mittelwert s(X) − Mittelwert s(Y)) / np.std(alle s, ddof=1).",
-    "en": "First scale every vector to length 1. s(w) = mean of w·a over A − mean of w·b over B. "
-          "d = (mean s(X) − mean s(Y)) / np.std(all s, ddof=1).",
-}, solution="""
+q3 = Task("ch08.q3", _check_q3, solution="""
 def effect_size(X, Y, A, B):
     unit = lambda V: V / np.linalg.norm(V, axis=1, keepdims=True)
     X, Y, A, B = unit(X), unit(Y), unit(A), unit(B)
@@ -253,12 +142,7 @@ def _check_q4(swap_words):
     return None
 
 
-q4 = Task("ch08.q4", _check_q4, hint={
-    "de": "Baue ein Wörterbuch, das in beide Richtungen tauscht, und ersetze mit re.sub(r\"\\b(wort1|wort2|...)\\b\", ...) "
-          "jedes ganze Wort in einem einzigen Durchgang.",
-    "en": "Build a dictionary that swaps both ways, and use re.sub(r\"\\b(word1|word2|...)\\b\", ...) to replace each "
-          "whole word in a single pass.",
-}, solution="""
+q4 = Task("ch08.q4", _check_q4, solution="""
 def swap_words(text, pairs):
     mapping = {}
     for female, male in pairs:
@@ -295,12 +179,7 @@ def _check_q5(my_test):
     return None
 
 
-q5 = Task("ch08.q5", _check_q5, hint={
-    "de": "Jede Vorlage braucht genau ein [X]; female und male brauchen je ein Wort pro Vorlage. Im Deutschen: "
-          "Setz die ganze Nominalphrase in die Lücke (»die Ärztin« / »der Arzt«), damit der Rest zu beiden passt.",
-    "en": "Each template needs exactly one [X]; female and male need one word per template each. Make sure the rest "
-          "of the sentence fits both words.",
-}, solution="""
+q5 = Task("ch08.q5", _check_q5, solution="""
 my_test = {
     "templates": ["At the garage, [X] changed the tyres.", "In the kitchen, [X] baked a cake for the party.",
                   "On the ward, [X] checked the patients.", "In the lab, [X] wrote the code for the robot.",
@@ -344,9 +223,6 @@ def _check_q6(answer):
     return None if answer.strip().lower() == "b" else "ch08.q6.wrong"
 
 
-q6 = Task("ch08.q6", _check_q6, hint={
-    "de": "50 % ist ein Durchschnitt über genau die Paare im Test – nicht mehr.",
-    "en": "50 % is an average over exactly the pairs in the test – nothing more.",
-}, solution="""
+q6 = Task("ch08.q6", _check_q6, solution="""
 answer_q6 = "b"  # no preference on THESE pairs; opposite preferences can cancel, untested biases stay invisible
 """)
