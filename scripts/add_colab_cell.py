@@ -9,12 +9,9 @@ from __future__ import annotations
 import nbformat
 
 from nbtools import LANGUAGES, ROOT, dumps, read
+from werkstatt.i18n import text as message
 
 TAG = "colab-setup"
-COMMENT = {
-    "de": "# Nur in Google Colab: den Kurs holen und einrichten (etwa eine Minute). Anderswo passiert hier nichts.",
-    "en": "# Only in Google Colab: fetch and set up the course (about a minute). Anywhere else this does nothing.",
-}
 CODE = """import importlib.util, sys
 if "google.colab" in sys.modules and importlib.util.find_spec("werkstatt") is None:
     !git clone --quiet --depth 1 https://github.com/ki-werkstatt/ki-werkstatt /content/ki-werkstatt
@@ -22,7 +19,7 @@ if "google.colab" in sys.modules and importlib.util.find_spec("werkstatt") is No
 
 
 def colab_cell(language: str) -> nbformat.NotebookNode:
-    cell = nbformat.v4.new_code_cell(COMMENT[language] + "\n" + CODE)
+    cell = nbformat.v4.new_code_cell("# " + message("colab.comment", language) + "\n" + CODE)
     cell.metadata["tags"] = [TAG, "remove-cell"]
     cell.pop("id", None)
     return cell

@@ -13,24 +13,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import FancyBboxPatch  # noqa: E402
 
+from werkstatt.i18n import text  # noqa: E402
 from werkstatt.plots import OKABE_ITO, use_course_style  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-LABELS = {
-    "en": dict(title="The tiny GPT, read from bottom to top", ids="token ids: 'Order, ord'",
-               emb="token embedding + position embedding", ln="LayerNorm", attn="masked self-attention (several heads)",
-               mlp="MLP (4× wider, GELU)", block="block, repeated n_layer times",
-               head="LayerNorm → lm_head (shares the token embedding's table)",
-               out="a score for every possible next character → softmax → probabilities",
-               res="residual connection: x = x + …"),
-    "de": dict(title="Das kleine GPT, von unten nach oben gelesen", ids="Token-IDs: »Herr Präsi«",
-               emb="Zeichen-Einbettung + Positions-Einbettung", ln="LayerNorm",
-               attn="maskierte Selbstaufmerksamkeit (mehrere Köpfe)", mlp="MLP (4× breiter, GELU)",
-               block="Block, n_layer-mal wiederholt",
-               head="LayerNorm → lm_head (teilt sich die Tabelle der Zeichen-Einbettung)",
-               out="eine Punktzahl für jedes mögliche nächste Zeichen → Softmax → Wahrscheinlichkeiten",
-               res="Restverbindung: x = x + …"),
-}
+PARTS = ('title', 'ids', 'emb', 'ln', 'attn', 'mlp', 'block', 'head', 'out', 'res')  # the figure's labels: messages "figures.ch04.<part>"
 
 
 def box(ax, y, text, colour, x=2.0, width=6.0, height=0.6):
@@ -44,7 +31,7 @@ def arrow(ax, y1, y2, x=5.0, colour="black"):
 
 
 def draw(language: str) -> Path:
-    t = LABELS[language]
+    t = {part: text(f"figures.ch04.{part}", language) for part in PARTS}
     use_course_style()
     fig, ax = plt.subplots(figsize=(7.5, 8.5))
     ax.set(xlim=(0, 10), ylim=(0, 12.4))
@@ -85,5 +72,5 @@ def draw(language: str) -> Path:
 
 
 if __name__ == "__main__":
-    for language in LABELS:
+    for language in ("de", "en"):
         print(draw(language))

@@ -21,19 +21,15 @@ from werkstatt.tokens import PARALLEL, WordVectors, comparison_figure, count_tok
     zipf_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-LABELS = {
-    "de": dict(tokenizers=("Englisch", "Deutsch", "beiden"), languages=("Deutsch", "Englisch"),
-               tokens=["Die", "Katze", "jagt", "Mäuse"], mean="Mittelwert: alle gleich",
-               attn="Attention: nach Ähnlichkeit", x="schaut auf …", y="dieses Wort …",
-               sentence="Meine Damen und Herren",
+# Examples chosen for each edition (words of its corpus and its language), not translations of each other;
+# the figures' labels are messages "figures.ch02.*" and "figures.ch03.*".
+EXAMPLES = {
+    "de": dict(tokens=["Die", "Katze", "jagt", "Mäuse"], sentence="Meine Damen und Herren",
                groups={"Parteien": ["spd", "cdu", "csu", "fdp", "grünen"],
                        "Geld und Zahlen": ["millionen", "milliarden", "euro", "mark", "prozent"],
                        "Menschen": ["kinder", "eltern", "frauen", "menschen", "jugendlichen"],
                        "Zeit": ["jahr", "jahren", "heute", "monaten", "wochen"]}),
-    "en": dict(tokenizers=("English", "German", "both"), languages=("German", "English"),
-               tokens=["The", "cat", "chases", "mice"], mean="average: all equal",
-               attn="attention: by similarity", x="looks at …", y="this word …",
-               sentence="Mr Speaker, the Minister",
+    "en": dict(tokens=["The", "cat", "chases", "mice"], sentence="Mr Speaker, the Minister",
                groups={"parties": ["labour", "conservative", "liberal", "tory", "snp"],
                        "money and numbers": ["million", "billion", "pounds", "cent", "per"],
                        "people": ["children", "parents", "women", "people", "families"],
@@ -47,10 +43,10 @@ def save(fig, path: Path) -> None:
     print("wrote", path.relative_to(ROOT))
 
 
-def tokenizer_comparison(texts: dict[str, str], labels: dict, path: Path) -> None:
+def tokenizer_comparison(texts: dict[str, str], path: Path) -> None:
     size = min(len(texts["de"]), len(texts["en"]))
-    trained = dict(zip(labels["tokenizers"], [[texts["en"][:size]], [texts["de"][:size]],
-                                                [texts["de"][:size], texts["en"][:size]]]))
+    names = [i18n.msg(f"figures.ch02.tokenizer_{corpus}") for corpus in ("en", "de", "both")]
+    trained = dict(zip(names, [[texts["en"][:size]], [texts["de"][:size]], [texts["de"][:size], texts["en"][:size]]]))
     totals = {}
     for label, corpus in trained.items():
         tokenizer = train_bpe(corpus, 4000)
@@ -68,8 +64,8 @@ def mean_vs_attention(labels: dict, path: Path) -> None:
     x = torch.randn(size, 4)
     _, weights = attention(x @ torch.randn(4, 4), x @ torch.randn(4, 4), x)
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
-    for ax, matrix, title in zip(axes, [lower / lower.sum(1, keepdim=True), weights], [labels["mean"], labels["attn"]]):
-        heatmap(ax, matrix, tokens, tokens, title, xlabel=labels["x"], ylabel=labels["y"])
+    for ax, matrix, title in zip(axes, [lower / lower.sum(1, keepdim=True), weights], [i18n.msg("figures.ch03.mean"), i18n.msg("figures.ch03.attn")]):
+        heatmap(ax, matrix, tokens, tokens, title, xlabel=i18n.msg("figures.ch03.x"), ylabel=i18n.msg("figures.ch03.y"))
     fig.tight_layout()
     save(fig, path)
 
@@ -77,12 +73,12 @@ def mean_vs_attention(labels: dict, path: Path) -> None:
 def main() -> None:
     plots.use_course_style()
     texts = {language: data.speeches_text(language) for language in ("de", "en")}
-    for language, labels in LABELS.items():
+    for language, labels in EXAMPLES.items():
         i18n.set_language(language)
         folder = ROOT / "book" / language / "images"
         folder.mkdir(parents=True, exist_ok=True)
-        tokenizer_comparison(texts, labels, folder / "02-tokenizer-comparison.png")
-        tables = dict(zip(labels["languages"], [zipf_table("de", 20000), zipf_table("en", 20000)]))
+        tokenizer_comparison(texts, folder / "02-tokenizer-comparison.png")
+        tables = dict(zip([i18n.msg("figures.ch02.language_de"), i18n.msg("figures.ch02.language_en")], [zipf_table("de", 20000), zipf_table("en", 20000)]))
         save(zipf_figure(tables)[0], folder / "02-zipf.png")
         save(WordVectors(texts[language], vocab_size=3000).map_figure(labels["groups"])[0], folder / "02-word-map.png")
         mean_vs_attention(labels, folder / "03-mean-vs-attention.png")

@@ -15,6 +15,8 @@ import re
 import sys
 from pathlib import Path
 
+from werkstatt.i18n import text
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "notebooks-standard.json"
 PAGES = ("teachers-chapters.md", "teachers-deployment.md")
@@ -30,36 +32,6 @@ CHAPTERS = {  # number: (notebook stem, German title, English title) — the cha
     8: ("08-bias", "Verzerrungen (Bias)", "Bias"),
     9: ("09-society", "Offene KI und Gesellschaft", "Open-source AI and society"),
 }
-WORDS = {
-    "de": {"chapter": "Kapitel", "notebook": "Notebook", "time": "Rechenzeit (standard)", "memory": "Speicher (Spitze)",
-           "not_yet": "noch nicht gemessen", "failed": "Messung fehlgeschlagen",
-           "timeout": "Messung abgebrochen: eine Zelle lief länger als das Zeitlimit", "other": " (dt. Notebook, gleicher Code)",
-           "source": "Gemessen mit `{command}` am {date} auf {cpus} CPU-Kernen{note}. Rechenzeit = Wandzeit des ganzen "
-                     "Notebooks ohne Lesezeit; Speicher = höchster Arbeitsspeicher (RSS) des Kernels samt Kindprozessen.",
-           "none": "Noch keine Messung vorhanden: `python benchmarks/notebooks.py --json {path}` ausführen, "
-                   "dann `python scripts/teacher_tables.py`.",
-           "shared": " (Rechner war während der Messung mit anderen Aufgaben geteilt: Zeiten eher zu hoch)",
-           "mem_row": "Arbeitsspeicher pro Person", "cpu_row": "Prozessor pro Person",
-           "mem_value": "garantiert {guarantee}, Obergrenze {limit} (höchster gemessener Bedarf: {peak} MiB in {notebook})",
-           "cpu_value": "1 Kern garantiert, Obergrenze 2 (die Notebooks rechnen mit höchstens 2 Threads)",
-           "mem_none": "noch nicht gemessen – bis dahin 2 GB (dafür ist der Kurs ausgelegt)",
-           "setting": "Einstellung", "value": "Wert"},
-    "en": {"chapter": "Chapter", "notebook": "Notebook", "time": "Computing time (standard)", "memory": "Memory (peak)",
-           "not_yet": "not yet measured", "failed": "measurement failed",
-           "timeout": "measurement stopped: a cell ran longer than the time limit", "other": " (German notebook, same code)",
-           "source": "Measured with `{command}` on {date} on {cpus} CPU cores{note}. Computing time = wall time of the "
-                     "whole notebook, without reading time; memory = peak resident memory (RSS) of the kernel and its children.",
-           "none": "No measurement yet: run `python benchmarks/notebooks.py --json {path}`, "
-                   "then `python scripts/teacher_tables.py`.",
-           "shared": " (the machine was shared with other work during the measurement: times are on the high side)",
-           "mem_row": "Memory per person", "cpu_row": "CPU per person",
-           "mem_value": "guarantee {guarantee}, limit {limit} (highest measured need: {peak} MiB in {notebook})",
-           "cpu_value": "1 core guaranteed, limit 2 (the notebooks compute with at most 2 threads)",
-           "mem_none": "not yet measured – until then 2 GB (what the course is designed for)",
-           "setting": "Setting", "value": "Value"},
-}
-
-
 def load() -> dict:
     return json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {"notebooks": []}
 
@@ -81,48 +53,51 @@ def minutes(seconds: float) -> str:
 
 
 def source_line(results: dict, language: str) -> str:
-    w = WORDS[language]
     if not results.get("notebooks"):
-        return w["none"].format(path=RESULTS.relative_to(ROOT).as_posix())
+        return text("teacher.none", language, path=RESULTS.relative_to(ROOT).as_posix())
     dates = sorted(r.get("measured", "") for r in results["notebooks"])
-    note = w["shared"] if results.get("shared_machine") else ""
-    return w["source"].format(command=results.get("command", "benchmarks/notebooks.py"),
+    note = text("teacher.shared", language) if results.get("shared_machine") else ""
+    return text("teacher.source", language, command=results.get("command", "benchmarks/notebooks.py"),
                               date=f"{dates[0][:10]}" if dates[0][:10] == dates[-1][:10] else f"{dates[0][:10]}–{dates[-1][:10]}",
                               cpus=results.get("machine", {}).get("cpu_count", "?"), note=note)
 
 
+def header(language: str, *columns: str) -> str:
+    """A Markdown table's header row and rule, the column names from the message files ("teacher.<column>")."""
+    names = [text(f"teacher.{column}", language) for column in columns]
+    return "| " + " | ".join(names) + " |\n" + "|---" * len(columns) + "|"
+
+
 def times_table(results: dict, language: str) -> str:
-    w = WORDS[language]
-    lines = [f"| {w['chapter']} | {w['notebook']} | {w['time']} | {w['memory']} |", "|---|---|---|---|"]
+    lines = [header(language, "chapter", "notebook", "time", "memory")]
     for number, (stem, de_title, en_title) in CHAPTERS.items():
         title = de_title if language == "de" else en_title
         entry, other = entry_for(results, stem, language)
         if entry is None:
-            time_text = memory_text = w["not_yet"]
+            time_text = memory_text = text("teacher.not_yet", language)
         elif not entry.get("ok"):
             timed_out = "Timeout" in str(entry.get("error"))
-            time_text = w["timeout"] if timed_out else w["failed"]
-            memory_text = w["not_yet"]
+            time_text = text("teacher.timeout", language) if timed_out else text("teacher.failed", language)
+            memory_text = text("teacher.not_yet", language)
         else:
-            time_text = minutes(entry["seconds"]) + (w["other"] if other else "")
+            time_text = minutes(entry["seconds"]) + (text("teacher.other", language) if other else "")
             memory_text = f"{entry['peak_rss_mib']} MiB"
         lines.append(f"| {number}: {title} | `{stem}.ipynb` | {time_text} | {memory_text} |")
     return "\n".join(lines) + "\n\n" + source_line(results, language)
 
 
 def resources_table(results: dict, language: str) -> str:
-    w = WORDS[language]
     measured = [r for r in results.get("notebooks", []) if r.get("ok")]
-    lines = [f"| {w['setting']} | {w['value']} |", "|---|---|"]
+    lines = [header(language, "setting", "value")]
     if measured:
         top = max(measured, key=lambda r: r["peak_rss_mib"])
         guarantee, limit = limits(results)
-        lines.append(f"| {w['mem_row']} | " + w["mem_value"].format(
-            guarantee=guarantee.replace("M", " MiB"), limit=limit.replace("M", " MiB"),
+        lines.append(f"| {text('teacher.mem_row', language)} | " + text(
+            "teacher.mem_value", language, guarantee=guarantee.replace("M", " MiB"), limit=limit.replace("M", " MiB"),
             peak=top["peak_rss_mib"], notebook=f"`{Path(top['notebook']).name}`") + " |")
     else:
-        lines.append(f"| {w['mem_row']} | {w['mem_none']} |")
-    lines.append(f"| {w['cpu_row']} | {w['cpu_value']} |")
+        lines.append(f"| {text('teacher.mem_row', language)} | {text('teacher.mem_none', language)} |")
+    lines.append(f"| {text('teacher.cpu_row', language)} | {text('teacher.cpu_value', language)} |")
     return "\n".join(lines) + "\n\n" + source_line(results, language)
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import WerkstattError
-from .i18n import get_language, msg, num, text
+from .i18n import get_language, msg, num
+from .i18n import text as message
 
 # --- the gradient of release (Solaiman 2023, arXiv:2302.04844, simplified to four steps) ---------------
 
@@ -97,7 +98,7 @@ class Indicator:
     subdomain: str
 
     def text(self, language: str | None = None) -> str:
-        return text(f"fmti.question.{self.key}", language)
+        return message(f"fmti.question.{self.key}", language)
 
 
 INDICATORS: tuple[Indicator, ...] = tuple(Indicator(key, subdomain) for key, subdomain in (
@@ -286,7 +287,7 @@ def own_release(language: str, steps: int, root: str | Path | None = None, use_e
     config = TrainConfig(steps=steps, batch_size=16, eval_every=max(steps // 2, 1), eval_batches=4, warmup=min(20, steps))
     model, tokenizer, history = train_on_text(text, GPTConfig(n_layer=1, n_head=2, n_embd=32), config, plot=False)
     train_text, test_text = split_text(text, 0.9)
-    source = text("release9.source", language)
+    source = message("release9.source", language)
     return write_release(folder, model, tokenizer, train_text=train_text, test_text=test_text, history=history,
                          train_config=config, source=source, bias_note=True, quiet=True)
 
