@@ -143,6 +143,15 @@ def test_a_partial_third_language_loads_and_falls_back_to_english(third_language
     assert i18n.num(1714701.5, 1) == "1\u202f714\u202f701,5"  # numbers already follow French rules (Babel)
 
 
+def test_a_language_without_packaged_speeches_gets_a_sentence_not_a_traceback(third_language):
+    from werkstatt import data
+    from werkstatt.errors import WerkstattError
+
+    i18n.set_language("fr")
+    with pytest.raises(WerkstattError, match="upload a text of your own"):
+        data.load_speeches()
+
+
 def test_a_missing_english_file_is_explained(tmp_path):
     (tmp_path / "de" / "LC_MESSAGES").mkdir(parents=True)
     original = i18n.LOCALE_DIR

