@@ -4,24 +4,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-import numpy as np
 import pytest
 
-from werkstatt import i18n
 from werkstatt.checks import Status
 from werkstatt.exercises import ch01
 
-
-def reference(task):
-    namespace = {"Counter": Counter, "math": math, "np": np}
-    exec(task.solution_code, namespace)
-    return namespace
-
-
-@pytest.fixture(autouse=True, params=["de", "en"])
-def language(request):
-    i18n.set_language(request.param)
-    yield request.param
+from exercise_support import language, reference  # noqa: F401  (language: both editions)
 
 
 def test_q1_bigram_counts():

@@ -11,17 +11,7 @@ from werkstatt import i18n
 from werkstatt.checks import Status
 from werkstatt.exercises import ch03
 
-
-def reference(task):
-    namespace = {"math": math, "np": np, "torch": torch}
-    exec(task.solution_code, namespace)
-    return namespace
-
-
-@pytest.fixture(autouse=True, params=["de", "en"])
-def language(request):
-    i18n.set_language(request.param)
-    yield request.param
+from exercise_support import language, reference  # noqa: F401  (language: both editions)
 
 
 def test_q1_causal_mask():

@@ -3,25 +3,13 @@ from __future__ import annotations
 
 import math
 
-import pytest
 import torch
 from torch.nn import functional as F
 
-from werkstatt import i18n
 from werkstatt.checks import Status
 from werkstatt.exercises import ch04
 
-
-def reference(task):
-    namespace = {"math": math, "torch": torch, "F": F}
-    exec(task.solution_code, namespace)
-    return namespace
-
-
-@pytest.fixture(autouse=True, params=["de", "en"])
-def language(request):
-    i18n.set_language(request.param)
-    yield request.param
+from exercise_support import language, reference  # noqa: F401  (language: both editions)
 
 
 def test_q1_inputs_and_targets():

@@ -3,23 +3,11 @@ from __future__ import annotations
 
 import math
 
-import pytest
-
 from werkstatt import i18n
 from werkstatt.checks import Status
 from werkstatt.exercises import ch06
 
-
-def reference(task):
-    namespace = {"math": math}
-    exec(task.solution_code, namespace)
-    return namespace
-
-
-@pytest.fixture(autouse=True, params=["de", "en"])
-def language(request):
-    i18n.set_language(request.param)
-    yield request.param
+from exercise_support import language, reference  # noqa: F401  (language: both editions)
 
 
 def test_q1_lora_parameters():

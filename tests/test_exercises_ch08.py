@@ -7,21 +7,10 @@ import re
 import numpy as np
 import pytest
 
-from werkstatt import i18n
 from werkstatt.checks import Status
 from werkstatt.exercises import ch08
 
-
-def reference(task):
-    namespace = {"np": np, "re": re, "math": math}
-    exec(task.solution_code, namespace)
-    return namespace
-
-
-@pytest.fixture(autouse=True, params=["de", "en"])
-def language(request):
-    i18n.set_language(request.param)
-    yield request.param
+from exercise_support import language, reference  # noqa: F401  (language: both editions)
 
 
 def test_q1_probability_gap():
@@ -116,7 +105,7 @@ def test_q5_own_templates():
     assert "3" in ch08.q5.evaluate(too_few).message
     copied = dict(good, templates=["The nurse said that [X] would be late."] + good["templates"][1:])
     assert ch08.q5.evaluate(copied).status is Status.WRONG
-    same = dict(good, male=["she"] + good["male"][1:])
+    same = dict(good, male=good["female"][:1] + good["male"][1:])
     assert ch08.q5.evaluate(same).status is Status.WRONG
     assert ch08.q5.evaluate(["[X] is here."] * 5).status is Status.WRONG
 
@@ -126,9 +115,10 @@ def test_measure_draws_own_templates_and_skips_the_stub(capsys):
 
     matplotlib.use("Agg")
     good = reference(ch08.q5)["my_test"]
-    fake = lambda prefix, continuation: -len(continuation) * 0.5  # noqa: E731  ("he" is shorter: more likely)
+    fake = lambda prefix, continuation: -len(continuation) * 0.5  # noqa: E731  (the shorter word is more likely)
     estimate = ch08.measure(fake, good)
-    assert estimate.value == pytest.approx(-0.5)
+    gaps = [-0.5 * (len(female) - len(male)) for female, male in zip(good["female"], good["male"])]
+    assert estimate.value == pytest.approx(sum(gaps) / len(gaps)) and estimate.value < 0
     assert ch08.measure(fake, None) is None
     assert "my_test" in capsys.readouterr().out
     assert ch08.measure(fake, dict(good, male=good["male"][:2])) is None

@@ -5,22 +5,12 @@ import json
 
 import pytest
 
-from werkstatt import i18n, transparency
+from werkstatt import transparency
 from werkstatt.checks import Status
 from werkstatt.errors import WerkstattError
 from werkstatt.exercises import ch09
 
-
-def reference(task):
-    namespace = {"INDICATOR_KEYS": transparency.INDICATOR_KEYS}
-    exec(task.solution_code, namespace)
-    return namespace
-
-
-@pytest.fixture(autouse=True, params=["de", "en"])
-def language(request):
-    i18n.set_language(request.param)
-    yield request.param
+from exercise_support import language, reference  # noqa: F401  (language: both editions)
 
 
 def test_q1_gradient():

@@ -25,10 +25,7 @@ def _check_q1(bigram_counts):
     return None
 
 
-q1 = Task("ch01.q1", _check_q1, solution="""
-def bigram_counts(text):
-    return Counter(zip(text, text[1:]))
-""")
+q1 = Task("ch01.q1", _check_q1)
 
 
 # --- q2: next-character probabilities ---------------------------------------------------------
@@ -48,12 +45,7 @@ def _check_q2(next_char_probabilities):
     return None
 
 
-q2 = Task("ch01.q2", _check_q2, solution="""
-def next_char_probabilities(counts, char):
-    row = {second: n for (first, second), n in counts.items() if first == char}
-    total = sum(row.values())
-    return {second: n / total for second, n in row.items()}
-""")
+q2 = Task("ch01.q2", _check_q2)
 
 
 # --- q3: temperature ---------------------------------------------------------------------------
@@ -76,11 +68,7 @@ def _check_q3(apply_temperature):
     return None
 
 
-q3 = Task("ch01.q3", _check_q3, solution="""
-def apply_temperature(probs, temperature):
-    weights = probs ** (1 / temperature)
-    return weights / weights.sum()
-""")
+q3 = Task("ch01.q3", _check_q3)
 
 
 # --- q4: average loss --------------------------------------------------------------------------
@@ -110,11 +98,7 @@ def _check_q4(average_loss):
     return "ch01.q4.wrong", dict(expected=num(expected, 4), got=num(got, 4))
 
 
-q4 = Task("ch01.q4", _check_q4, solution="""
-def average_loss(probability, text):
-    losses = [-math.log(probability(current, following)) for current, following in zip(text, text[1:])]
-    return sum(losses) / len(losses)
-""")
+q4 = Task("ch01.q4", _check_q4)
 
 
 # --- q5: the misconception ---------------------------------------------------------------------
@@ -125,6 +109,4 @@ def _check_q5(answer):
     return None if answer.strip().lower() == "b" else "ch01.q5.wrong"
 
 
-q5 = Task("ch01.q5", _check_q5, solution="""
-answer_q5 = "b"  # it draws each character from counted probabilities; new words show it stores no sentences
-""")
+q5 = Task("ch01.q5", _check_q5)

@@ -38,10 +38,7 @@ def _check_q1(causal_mask):
     return None
 
 
-q1 = Task("ch03.q1", _check_q1, solution="""
-def causal_mask(n):
-    return torch.tril(torch.ones(n, n))
-""")
+q1 = Task("ch03.q1", _check_q1)
 
 
 # --- q2: softmax per row ------------------------------------------------------------------------------
@@ -68,11 +65,7 @@ def _check_q2(softmax_rows):
     return "ch03.q2.wrong"
 
 
-q2 = Task("ch03.q2", _check_q2, solution="""
-def softmax_rows(scores):
-    weights = torch.exp(scores - scores.max(dim=-1, keepdim=True).values)  # minus the maximum: no overflow
-    return weights / weights.sum(dim=-1, keepdim=True)
-""")
+q2 = Task("ch03.q2", _check_q2)
 
 
 # --- q3: average the past ------------------------------------------------------------------------------
@@ -92,13 +85,7 @@ def _check_q3(average_past):
     return "ch03.q3.wrong"
 
 
-q3 = Task("ch03.q3", _check_q3, solution="""
-def average_past(x):
-    T = x.shape[0]
-    weights = torch.tril(torch.ones(T, T))
-    weights = weights / weights.sum(dim=1, keepdim=True)
-    return weights @ x
-""")
+q3 = Task("ch03.q3", _check_q3)
 
 
 # --- q4: attention weights by hand --------------------------------------------------------------------
@@ -120,9 +107,7 @@ def _check_q4(weights):
     return "ch03.q4.wrong"
 
 
-q4 = Task("ch03.q4", _check_q4, solution="""
-weights_q4 = [0.67, 0.24, 0.09, 0.0]  # exp(2), exp(1), exp(0) divided by their sum 11.1; the future gets 0
-""")
+q4 = Task("ch03.q4", _check_q4)
 
 
 # --- q5: masked self-attention in one function ------------------------------------------------------------
@@ -151,10 +136,4 @@ def _check_q5(causal_attention):
     return "ch03.q5.wrong"
 
 
-q5 = Task("ch03.q5", _check_q5, solution="""
-def causal_attention(Q, K, V):
-    scores = Q @ K.T / Q.shape[-1] ** 0.5
-    mask = torch.tril(torch.ones(len(Q), len(Q), dtype=torch.bool))
-    scores = scores.masked_fill(~mask, float("-inf"))
-    return torch.softmax(scores, dim=-1) @ V
-""")
+q5 = Task("ch03.q5", _check_q5)

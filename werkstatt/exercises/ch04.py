@@ -32,12 +32,7 @@ def _check_q1(inputs_and_targets):
     return None
 
 
-q1 = Task("ch04.q1", _check_q1, solution="""
-def inputs_and_targets(ids, start, context):
-    x = ids[start:start + context]
-    y = ids[start + 1:start + context + 1]
-    return x, y
-""")
+q1 = Task("ch04.q1", _check_q1)
 
 
 # --- q2: the causal mask -----------------------------------------------------------------------
@@ -59,10 +54,7 @@ def _check_q2(causal_mask):
     return None
 
 
-q2 = Task("ch04.q2", _check_q2, solution="""
-def causal_mask(T):
-    return torch.tril(torch.ones(T, T, dtype=torch.bool))
-""")
+q2 = Task("ch04.q2", _check_q2)
 
 
 # --- q3: attention weights ---------------------------------------------------------------------
@@ -94,14 +86,7 @@ def _check_q3(attention_weights):
     return "ch04.q3.wrong"
 
 
-q3 = Task("ch04.q3", _check_q3, solution="""
-def attention_weights(q, k):
-    T, d = q.shape
-    scores = q @ k.T / math.sqrt(d)
-    future = torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)
-    scores = scores.masked_fill(future, float("-inf"))
-    return F.softmax(scores, dim=-1)
-""")
+q3 = Task("ch04.q3", _check_q3)
 
 
 # --- q4: counting parameters -------------------------------------------------------------------
@@ -122,10 +107,7 @@ def _check_q4(count_parameters):
     return None
 
 
-q4 = Task("ch04.q4", _check_q4, solution="""
-def count_parameters(model):
-    return sum(p.numel() for p in model.parameters())
-""")
+q4 = Task("ch04.q4", _check_q4)
 
 
 # --- q5: temperature on logits -----------------------------------------------------------------
@@ -146,7 +128,4 @@ def _check_q5(temperature_probs):
     return None
 
 
-q5 = Task("ch04.q5", _check_q5, solution="""
-def temperature_probs(logits, temperature):
-    return F.softmax(logits / temperature, dim=-1)
-""")
+q5 = Task("ch04.q5", _check_q5)

@@ -26,10 +26,7 @@ def _check_q1(count_open):
     return None
 
 
-q1 = Task("ch05.q1", _check_q1, solution="""
-def count_open(entry):
-    return sum(1 for artifact in entry.artifacts.values() if artifact.status == "open")
-""")
+q1 = Task("ch05.q1", _check_q1)
 
 # --- q2: perplexity -----------------------------------------------------------------------------
 
@@ -45,10 +42,7 @@ def _check_q2(perplexity):
     return None
 
 
-q2 = Task("ch05.q2", _check_q2, solution="""
-def perplexity(loss):
-    return math.exp(loss)
-""")
+q2 = Task("ch05.q2", _check_q2)
 
 # --- q3: bits per character ---------------------------------------------------------------------
 
@@ -70,10 +64,7 @@ def _check_q3(bits_per_character):
     return None
 
 
-q3 = Task("ch05.q3", _check_q3, solution="""
-def bits_per_character(loss, tokens, chars):
-    return loss * tokens / chars / math.log(2)
-""")
+q3 = Task("ch05.q3", _check_q3)
 
 # --- q4: a chat as the model sees it ------------------------------------------------------------
 
@@ -90,7 +81,4 @@ def _check_q4(make_messages):
     return None
 
 
-q4 = Task("ch05.q4", _check_q4, solution="""
-def make_messages(system, question):
-    return [{"role": "system", "content": system}, {"role": "user", "content": question}]
-""")
+q4 = Task("ch05.q4", _check_q4)

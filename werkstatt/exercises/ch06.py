@@ -20,10 +20,7 @@ def _check_q1(lora_parameters):
     return None
 
 
-q1 = Task("ch06.q1", _check_q1, solution="""
-def lora_parameters(d_in, d_out, rank):
-    return rank * d_in + d_out * rank
-""")
+q1 = Task("ch06.q1", _check_q1)
 
 # --- q2: count what trains ----------------------------------------------------------------------
 
@@ -50,10 +47,7 @@ def _check_q2(count_trainable):
     return None
 
 
-q2 = Task("ch06.q2", _check_q2, solution="""
-def count_trainable(model):
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
-""")
+q2 = Task("ch06.q2", _check_q2)
 
 # --- q3: an honest split ------------------------------------------------------------------------
 
@@ -73,11 +67,7 @@ def _check_q3(split_heldout):
     return None
 
 
-q3 = Task("ch06.q3", _check_q3, solution="""
-def split_heldout(texts, fraction):
-    cut = len(texts) - round(len(texts) * fraction)
-    return texts[:cut], texts[cut:]
-""")
+q3 = Task("ch06.q3", _check_q3)
 
 # --- q4: how much better in perplexity? ---------------------------------------------------------
 
@@ -98,8 +88,4 @@ def _check_q4(improvement):
     return None
 
 
-q4 = Task("ch06.q4", _check_q4, solution="""
-def improvement(loss_before, loss_after):
-    before, after = math.exp(loss_before), math.exp(loss_after)
-    return (before - after) / before
-""")
+q4 = Task("ch06.q4", _check_q4)

@@ -24,11 +24,7 @@ def _check_q1(mean_pool):
     return None
 
 
-q1 = Task("ch07.q1", _check_q1, solution="""
-def mean_pool(hidden, mask):
-    mask = mask[..., None].float()
-    return (hidden * mask).sum(dim=1) / mask.sum(dim=1)
-""")
+q1 = Task("ch07.q1", _check_q1)
 
 # --- q2: what guessing reaches ------------------------------------------------------------------
 
@@ -44,10 +40,7 @@ def _check_q2(majority_share):
     return None
 
 
-q2 = Task("ch07.q2", _check_q2, solution="""
-def majority_share(labels):
-    return max(labels.count(label) for label in set(labels)) / len(labels)
-""")
+q2 = Task("ch07.q2", _check_q2)
 
 # --- q3: selectivity ----------------------------------------------------------------------------
 
@@ -67,10 +60,7 @@ def _check_q3(selectivity):
     return None
 
 
-q3 = Task("ch07.q3", _check_q3, solution="""
-def selectivity(real, control):
-    return [r - c for r, c in zip(real, control)]
-""")
+q3 = Task("ch07.q3", _check_q3)
 
 # --- q4: the most selective layer ---------------------------------------------------------------
 
@@ -86,8 +76,4 @@ def _check_q4(best_layer):
     return None
 
 
-q4 = Task("ch07.q4", _check_q4, solution="""
-def best_layer(real, control):
-    differences = [r - c for r, c in zip(real, control)]
-    return max(range(len(differences)), key=lambda i: differences[i])
-""")
+q4 = Task("ch07.q4", _check_q4)

@@ -40,11 +40,7 @@ def _check_q1(probability_gap):
     return None
 
 
-q1 = Task("ch08.q1", _check_q1, solution="""
-def probability_gap(logprob, template, word_a, word_b):
-    before, after = template.split("[X]")
-    return logprob(before, word_a + after) - logprob(before, word_b + after)
-""")
+q1 = Task("ch08.q1", _check_q1)
 
 
 # --- q2: paired sentences -------------------------------------------------------------------------------
@@ -69,14 +65,7 @@ def _check_q2(preference_share):
     return "ch08.q2.wrong", dict(expected=num(expected, 2), got=num(got, 2))
 
 
-q2 = Task("ch08.q2", _check_q2, solution="""
-def preference_share(logprob, sentences_a, sentences_b):
-    wins = []
-    for a, b in zip(sentences_a, sentences_b):
-        score_a, score_b = logprob("", a), logprob("", b)
-        wins.append(1.0 if score_a > score_b else 0.0 if score_a < score_b else 0.5)
-    return sum(wins) / len(wins)
-""")
+q2 = Task("ch08.q2", _check_q2)
 
 
 # --- q3: the WEAT effect size ---------------------------------------------------------------------------
@@ -104,14 +93,7 @@ def _check_q3(effect_size):
     return "ch08.q3.wrong", dict(expected=num(expected, 3), got=num(got, 3))
 
 
-q3 = Task("ch08.q3", _check_q3, solution="""
-def effect_size(X, Y, A, B):
-    unit = lambda V: V / np.linalg.norm(V, axis=1, keepdims=True)
-    X, Y, A, B = unit(X), unit(Y), unit(A), unit(B)
-    s = lambda W: (W @ A.T).mean(axis=1) - (W @ B.T).mean(axis=1)
-    s_x, s_y = s(X), s(Y)
-    return (s_x.mean() - s_y.mean()) / np.concatenate([s_x, s_y]).std(ddof=1)
-""")
+q3 = Task("ch08.q3", _check_q3)
 
 
 # --- q4: swapping gendered words ------------------------------------------------------------------------
@@ -142,14 +124,7 @@ def _check_q4(swap_words):
     return None
 
 
-q4 = Task("ch08.q4", _check_q4, solution="""
-def swap_words(text, pairs):
-    mapping = {}
-    for female, male in pairs:
-        mapping[female], mapping[male] = male, female
-    pattern = r"\\b(" + "|".join(re.escape(word) for word in mapping) + r")\\b"
-    return re.sub(pattern, lambda match: mapping[match.group(0)], text)
-""")
+q4 = Task("ch08.q4", _check_q4)
 
 
 # --- q5: your own templates -----------------------------------------------------------------------------
@@ -179,15 +154,7 @@ def _check_q5(my_test):
     return None
 
 
-q5 = Task("ch08.q5", _check_q5, solution="""
-my_test = {
-    "templates": ["At the garage, [X] changed the tyres.", "In the kitchen, [X] baked a cake for the party.",
-                  "On the ward, [X] checked the patients.", "In the lab, [X] wrote the code for the robot.",
-                  "At the school gate, [X] waited for the children."],
-    "female": ["she", "she", "she", "she", "she"],
-    "male": ["he", "he", "he", "he", "he"],
-}
-""")
+q5 = Task("ch08.q5", _check_q5)
 
 
 def measure(logprob, my_test):
@@ -223,6 +190,4 @@ def _check_q6(answer):
     return None if answer.strip().lower() == "b" else "ch08.q6.wrong"
 
 
-q6 = Task("ch08.q6", _check_q6, solution="""
-answer_q6 = "b"  # no preference on THESE pairs; opposite preferences can cancel, untested biases stay invisible
-""")
+q6 = Task("ch08.q6", _check_q6)

@@ -33,9 +33,7 @@ def _check_q1(placed):
     return "ch09.q1.wrong", dict(count=len(wrong), case=wrong[0])
 
 
-q1 = Task("ch09.q1", _check_q1, solution="""
-placed = {"a": "api", "b": "weights", "c": "open", "d": "internal", "e": "api"}
-""")
+q1 = Task("ch09.q1", _check_q1)
 
 
 # --- q2: a transparency score -------------------------------------------------------------------------
@@ -68,11 +66,7 @@ def _check_q2(transparency_score):
     return None
 
 
-q2 = Task("ch09.q2", _check_q2, solution="""
-def transparency_score(marks):
-    disclosed = sum(1 for key in INDICATOR_KEYS if marks.get(key, False))
-    return 100 * disclosed / len(INDICATOR_KEYS)
-""")
+q2 = Task("ch09.q2", _check_q2)
 
 
 # --- q3: which artifacts does a model card leave out? ------------------------------------------------------
@@ -100,9 +94,7 @@ def _check_q3(missing):
     return "ch09.q3.wrong"
 
 
-q3 = Task("ch09.q3", _check_q3, solution="""
-missing = {"training_data", "training_code"}
-""")
+q3 = Task("ch09.q3", _check_q3)
 
 
 # --- q4: the EU AI Act and open source ---------------------------------------------------------------------
@@ -123,6 +115,4 @@ def _check_q4(answers):
     return None
 
 
-q4 = Task("ch09.q4", _check_q4, solution="""
-answers = {1: "b", 2: "c", 3: "a", 4: "a"}
-""")
+q4 = Task("ch09.q4", _check_q4)
