@@ -37,3 +37,22 @@ def reference(task) -> dict:
     exec(_imports(entry["notebook"], entry["cell"]), namespace)
     exec(entry["code"], namespace)
     return namespace
+
+
+def wrong_answers_of(module) -> dict[str, list[tuple]]:
+    """A chapter test module's WRONG_ANSWERS, in the active language: {task name: [(answer, hint key), ...]}.
+
+    The table may be a dict or a function that builds it (for answers that depend on the edition's language).
+    """
+    table = getattr(module, "WRONG_ANSWERS", {})
+    return table() if callable(table) else table
+
+
+def assert_rejected(task, wrong: list[tuple]) -> None:
+    """Each plausible wrong answer is judged wrong, with the hint written down next to it (None: any hint)."""
+    from werkstatt.checks import Status
+
+    for number, (answer, key) in enumerate(wrong, start=1):
+        result = task.evaluate(answer)
+        assert result.status is Status.WRONG, f"{task.name}: wrong answer {number} was judged {result.status.value}"
+        assert key is None or result.key == key, f"{task.name}: wrong answer {number} got {result.key}, not {key}"

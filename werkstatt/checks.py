@@ -46,6 +46,7 @@ class Result:
 
     status: Status
     message: str
+    key: str | None = None  # the message key of the hint a wrong answer got (tests check it fits the mistake)
 
     @property
     def ok(self) -> bool:
@@ -66,19 +67,28 @@ def _not_attempted(answer: Any) -> bool:
     return answer is None or answer is Ellipsis
 
 
-class Task:
-    """One exercise task: a checker, a hint and the reference solution, in the edition's language.
+LEVELS = ("base", "code", "challenge")  # no code writing / write a function / optional, for the curious
 
-    The hint is the message "<name>.hint" in werkstatt/locale/<language>/LC_MESSAGES/werkstatt.po; the solution
-    is the task's cell in solutions/<language>/, as `make exercises` wrote it to werkstatt/exercises/solutions/.
+
+class Task:
+    """One exercise task: a checker, hints in steps and the reference solution, in the edition's language.
+
+    The hints are the messages "<name>.hint" (a first hint that asks a question) and, where there is one,
+    "<name>.hint2" (a concrete one) in werkstatt/locale/<language>/LC_MESSAGES/werkstatt.po; each call of `hint()`
+    shows the next. The solution is the task's cell in solutions/<language>/, as `make exercises` wrote it to
+    werkstatt/exercises/solutions/. `level` says what the task asks of a learner (one of LEVELS).
 
     `checker(answer)` returns None when the answer is right, else the message key of a hint that fits
     the mistake, or a pair (key, {placeholder: value}) when the message needs values. A learner's function that returns None or `...` counts as not attempted.
     """
 
-    def __init__(self, name: str, checker: Checker) -> None:
+    def __init__(self, name: str, checker: Checker, level: str = "code") -> None:
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
         self.name = name
         self._checker = checker
+        self.level = level
+        self._hints_shown = 0
 
     def reference(self, language: str | None = None) -> dict:
         """The solution from the notebook: its `code`, a written `answer` if the task has one, and where it stands."""
@@ -97,7 +107,7 @@ class Task:
         if problem is None:
             return Result(Status.CORRECT, msg("check.correct"))
         key, values = problem if isinstance(problem, tuple) else (problem, {})
-        return Result(Status.WRONG, f'{msg("check.wrong")} {msg(key, **values)}')
+        return Result(Status.WRONG, f'{msg("check.wrong")} {msg(key, **values)}', key)
 
     def check(self, answer: Any) -> Result:
         """Check the learner's answer and show the result."""
@@ -108,9 +118,22 @@ class Task:
                                      status=f"{result.status.value} ({result.message})"))
         return result
 
-    def hint(self) -> Result:
-        """A hint for this task."""
-        return _Box(msg("check.hint_label"), msg(f"{self.name}.hint"))
+    def hint_keys(self) -> list[str]:
+        """The message keys of this task's hints, first to last."""
+        from .i18n import catalogue
+
+        second = f"{self.name}.hint2"
+        return [f"{self.name}.hint"] + ([second] if second in catalogue("en") else [])
+
+    def hint(self, step: int | None = None) -> "_Box":
+        """The next hint for this task (or hint number `step`): first a question, then a concrete one."""
+        keys = self.hint_keys()
+        if step is None:
+            self._hints_shown = min(self._hints_shown + 1, len(keys))
+            step = self._hints_shown
+        step = max(1, min(int(step), len(keys)))
+        label = msg("check.hint_step", step=step, steps=len(keys)) if len(keys) > 1 else msg("check.hint_label")
+        return _Box(label, msg(keys[step - 1]))
 
     def solution(self) -> "_Box":
         """The reference solution (try on your own first!)."""
