@@ -75,6 +75,8 @@ def _a(status: str, source: str) -> Artifact:
     return Artifact(status, source)
 
 
+# The card (checked 2026-12-06) names FineWeb-Edu, DCLM, The Stack "along with new filtered datasets we curated";
+# the paper names those: FineMath, Stack-Edu and (for the instruct version) SmolTalk. SmolLM-Corpus was SmolLM v1's.
 SMOLLM2_CARD = "huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct (model card); arXiv:2502.02737"
 
 # Facts checked against each model's own card or paper (named in `source`). "partly" means: some of it is
@@ -111,9 +113,12 @@ REGISTRY: dict[str, ModelInfo] = {
     "llammlein-120m": ModelInfo(
         name="llammlein-120m", organisation="Universität Würzburg (LSX-UniWue)",
         hub_id="LSX-UniWue/LLaMmlein_120M",
-        # TO VERIFY ONLINE: this commit ("Update README.md") was seen in a snapshot of the hub page, not checked
-        # here; the licence is "other" (a custom license.md in the repository): read it before using the model.
-        revision="dfe7dacc95985dba9bd72424c136e6bcf55c4c08", licence="other (custom)",
+        # Checked 2026-12-06 against the hub's file list for this commit ("Update README.md"): .gitattributes,
+        # README.md, config.json, generation_config.json, model.safetensors (499 MB), special_tokens_map.json,
+        # tokenizer.json, tokenizer_config.json - no licence file; the card's front matter says only "license: other".
+        # The project's licence text, "LLäMmlein RESEARCH-ONLY RAIL-M" (generated 2024-11-15), is license.md in
+        # LSX-UniWue/LLaMmlein_1B (commit 0e37388): research use only, with use restrictions - it matters for schools.
+        revision="dfe7dacc95985dba9bd72424c136e6bcf55c4c08", licence="LLäMmlein Research-Only RAIL-M (card: other)",
         parameters=125_000_000, languages=("de",), ram_gb=0.6, kind="causal",
         artifacts={
             "training_code": _a(OPEN, "huggingface.co/LSX-UniWue/LLaMmlein_120M; arXiv:2411.11171"),

@@ -1,9 +1,13 @@
-"""Chapter 9: how open and how transparent is a model? The gradient of release and FMTI-style indicators.
+"""Chapter 9: how open and how transparent is a model? The gradient of release and FMTI-style questions.
 
-The Foundation Model Transparency Index (FMTI; Bommasani et al. 2023, arXiv:2310.12941; v1.1 2024,
-arXiv:2407.12929) asks 100 yes/no questions about a model developer, in 3 domains and 13 subdomains.
-Here we use a handful of questions in the same style, so that a learner can score their own tiny GPT
-and SmolLM2 by hand and by program. A score says what is *disclosed*, not whether the model is good.
+The Foundation Model Transparency Index (FMTI; Bommasani et al. 2023, arXiv:2310.12941; 2024 edition
+arXiv:2407.12929; third edition December 2025) asks 100 yes/no questions (indicators) about a model developer.
+The 2023 and 2024 editions sort them into 3 domains and 23 subdomains; the 2025 edition reworked the indicators
+and regrouped them. Here a learner answers 14 questions of our own in the same style, so that they can score
+their own tiny GPT and SmolLM2 by hand and by program. The questions are sorted into 13 *areas*: a
+simplification of ours that borrows its names from FMTI subdomains (AREAS says which), not FMTI's own grouping,
+and a score here is not comparable with an FMTI score. A score says what is *disclosed*, not whether the model
+is good. FMTI_TOTALS holds the index's own published totals, for the book's figures.
 """
 from __future__ import annotations
 
@@ -82,26 +86,70 @@ def plot_gradient(placed: dict[str, str], title: str | None = None):
 
 # --- FMTI-style indicators --------------------------------------------------------------------------
 
-SUBDOMAINS = {  # FMTI's 13 subdomains and the domain each belongs to
-    "data": "upstream", "labour": "upstream", "compute": "upstream", "methods": "upstream",
-    "model_basics": "model", "model_access": "model", "capabilities": "model", "risks": "model",
-    "mitigations": "model", "distribution": "downstream", "usage_policy": "downstream",
-    "feedback": "downstream", "impact": "downstream",
+# The 23 subdomains of the FMTI's 2023 and 2024 editions, as named in its indicator list
+# (github.com/stanford-crfm/fmti, fmti-indicators.csv; checked 2026-12-06).
+FMTI_SUBDOMAINS = (
+    "Data", "Data labor", "Data access", "Compute", "Methods", "Data Mitigations",
+    "Model basics", "Model access", "Capabilities", "Limitations", "Risks", "Model Mitigations",
+    "Trustworthiness", "Inference",
+    "Distribution", "Usage policy", "Model behavior policy", "User Interface", "User data protection",
+    "Model Updates", "Feedback", "Impact", "Documentation for Deployers",
+)
+
+# Our 13 areas: each with its FMTI domain and the FMTI subdomain(s) it borrows from. A simplification: the other
+# FMTI subdomains have no area here, and our 14 questions are not FMTI's 100 indicators.
+AREAS = {
+    "data": ("upstream", ("Data", "Data access")), "labour": ("upstream", ("Data labor",)),
+    "compute": ("upstream", ("Compute",)), "methods": ("upstream", ("Methods",)),
+    "model_basics": ("model", ("Model basics",)), "model_access": ("model", ("Model access",)),
+    "capabilities": ("model", ("Capabilities",)), "risks": ("model", ("Limitations", "Risks")),
+    "mitigations": ("model", ("Model Mitigations",)), "distribution": ("downstream", ("Distribution",)),
+    "usage_policy": ("downstream", ("Usage policy",)), "feedback": ("downstream", ("Feedback",)),
+    "impact": ("downstream", ("Impact",)),
 }
+SUBDOMAINS = {area: domain for area, (domain, _) in AREAS.items()}  # the older name, kept for existing code
+
+# The FMTI's published total scores (0-100) per developer and edition, from the score tables in
+# github.com/stanford-crfm/fmti (October2023/, May2024/, Dec2025/; data CC BY; checked 2026-12-06).
+# The 2025 edition changed the indicators, so its totals compare only roughly with the earlier ones.
+FMTI_TOTALS = {
+    "2023-10": {"Meta": 54, "Hugging Face": 53, "OpenAI": 48, "Stability AI": 47, "Google": 40, "Anthropic": 36,
+                "Cohere": 34, "AI21 Labs": 25, "Inflection": 21, "Amazon": 12},
+    "2024-05": {"BigCode": 85, "AI21 Labs": 75, "Aleph Alpha": 75, "IBM": 64, "Microsoft": 62, "Meta": 60,
+                "Stability AI": 58, "Writer": 56, "Mistral": 55, "Anthropic": 51, "OpenAI": 49, "Google": 47,
+                "Amazon": 41, "Adept": 33},
+    "2025-12": {"IBM": 95, "Writer": 72, "AI21 Labs": 66, "Anthropic": 46, "Google": 41, "Amazon": 39,
+                "OpenAI": 35, "DeepSeek": 32, "Meta": 31, "Alibaba": 26, "Mistral": 18, "Midjourney": 14,
+                "xAI": 14},
+}
+
+
+def fmti_summary(edition: str) -> dict[str, object]:
+    """Developers, average, highest and lowest total of one FMTI edition ("2023-10", "2024-05", "2025-12")."""
+    totals = FMTI_TOTALS[edition]
+    best, worst = max(totals.values()), min(totals.values())
+    return {"developers": len(totals), "average": sum(totals.values()) / len(totals),
+            "highest": best, "highest_by": sorted(name for name, value in totals.items() if value == best),
+            "lowest": worst, "lowest_by": sorted(name for name, value in totals.items() if value == worst)}
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """One yes/no question; its wording is the message "fmti.question.<key>"."""
+    """One yes/no question in one of our AREAS; its wording is the message "fmti.question.<key>"."""
 
     key: str
-    subdomain: str
+    area: str
+
+    @property
+    def subdomain(self) -> str:
+        """The older name of `area` (our grouping, not an FMTI subdomain)."""
+        return self.area
 
     def text(self, language: str | None = None) -> str:
         return message(f"fmti.question.{self.key}", language)
 
 
-INDICATORS: tuple[Indicator, ...] = tuple(Indicator(key, subdomain) for key, subdomain in (
+INDICATORS: tuple[Indicator, ...] = tuple(Indicator(key, area) for key, area in (
     ("data_sources", "data"), ("data_size", "data"), ("data_labour", "labour"),
     ("compute_hardware", "compute"), ("compute_time", "compute"), ("training_code", "methods"),
     ("model_size", "model_basics"), ("licence", "model_basics"), ("weights_download", "model_access"),
@@ -141,13 +189,16 @@ def score(marks: dict[str, bool]) -> float:
     return 100 * sum(bool(marks.get(key, False)) for key in INDICATOR_KEYS) / len(INDICATOR_KEYS)
 
 
-def score_by_subdomain(marks: dict[str, bool]) -> dict[str, float]:
-    """Percentage disclosed per FMTI subdomain that has at least one indicator here."""
+def score_by_area(marks: dict[str, bool]) -> dict[str, float]:
+    """Percentage disclosed per area (see AREAS) that has at least one question here."""
     marks = validate(marks)
     result: dict[str, list[bool]] = {}
     for ind in INDICATORS:
-        result.setdefault(ind.subdomain, []).append(bool(marks.get(ind.key, False)))
-    return {sub: 100 * sum(values) / len(values) for sub, values in result.items()}
+        result.setdefault(ind.area, []).append(bool(marks.get(ind.key, False)))
+    return {area: 100 * sum(values) / len(values) for area, values in result.items()}
+
+
+score_by_subdomain = score_by_area  # the older name, kept for existing code
 
 
 def smollm2_marks() -> dict[str, bool]:
@@ -203,13 +254,13 @@ def marks_from(evidence: dict[str, tuple[bool, str]]) -> dict[str, bool]:
 
 
 def indicator_table(columns: dict[str, dict[str, bool]], language: str | None = None):
-    """A pandas table: one row per indicator (with its subdomain), one column per model, ✅ or ❌."""
+    """A pandas table: one row per question (with its area), one column per model, ✅ or ❌."""
     import pandas as pd
 
     language = language or get_language()
     rows = []
     for ind in INDICATORS:
-        row = {"#": ind.key, msg("fmti.ylabel"): msg(f"fmti.{ind.subdomain}"), "?": ind.text(language)}
+        row = {"#": ind.key, msg("fmti.ylabel"): msg(f"fmti.{ind.area}"), "?": ind.text(language)}
         for name, marks in columns.items():
             row[name] = "✅" if marks.get(ind.key) else "❌"
         rows.append(row)
@@ -217,21 +268,21 @@ def indicator_table(columns: dict[str, dict[str, bool]], language: str | None = 
 
 
 def plot_scores(columns: dict[str, dict[str, bool]]):
-    """Horizontal bars: percentage disclosed per subdomain, one bar per model, hatched so colour is not needed."""
+    """Horizontal bars: percentage disclosed per area, one bar per model, hatched so colour is not needed."""
     import matplotlib.pyplot as plt
     import numpy as np
 
-    subdomains = [s for s in SUBDOMAINS if any(ind.subdomain == s for ind in INDICATORS)]
+    areas = [a for a in AREAS if any(ind.area == a for ind in INDICATORS)]
     fig, ax = plt.subplots(figsize=(8, 5))
     height = 0.8 / max(len(columns), 1)
     hatches = ["", "//", "..", "xx"]
     for number, (name, marks) in enumerate(columns.items()):
-        values = score_by_subdomain(marks)
-        y = np.arange(len(subdomains)) + number * height
-        ax.barh(y, [values[s] for s in subdomains], height=height, hatch=hatches[number % 4],
+        values = score_by_area(marks)
+        y = np.arange(len(areas)) + number * height
+        ax.barh(y, [values[a] for a in areas], height=height, hatch=hatches[number % 4],
                 label=f"{name}: {score(marks):.0f} %", edgecolor="black", linewidth=0.5)
-    ax.set_yticks(np.arange(len(subdomains)) + height * (len(columns) - 1) / 2,
-                  [msg(f"fmti.{s}") for s in subdomains])
+    ax.set_yticks(np.arange(len(areas)) + height * (len(columns) - 1) / 2,
+                  [msg(f"fmti.{a}") for a in areas])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel(msg("fmti.xlabel"))
