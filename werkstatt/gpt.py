@@ -19,7 +19,8 @@ import torch
 import torch.nn as nn
 from torch.nn import functional as F
 
-from .errors import WerkstattError
+from .errors import WerkstattError, check_number
+from .i18n import num
 
 
 @dataclass
@@ -38,6 +39,7 @@ class GPTConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise WerkstattError("gpt.bad_size", name=name, value=value, low=low)
+        check_number("dropout", self.dropout, 0, 0.9)
         if self.n_embd % self.n_head:
             suggestion = max(self.n_head, round(self.n_embd / self.n_head) * self.n_head)
             raise WerkstattError("gpt.heads", n_embd=self.n_embd, n_head=self.n_head, suggestion=suggestion)
@@ -105,6 +107,7 @@ class GPT(nn.Module):
 
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
+        check_weights_fit(config)  # a huge width or context gets a sentence here, not an error from the allocator
         self.config = config
         self.transformer = nn.ModuleDict(dict(
             wte=nn.Embedding(config.vocab_size, config.n_embd),  # what: one vector per token
@@ -159,14 +162,17 @@ class GPT(nn.Module):
 def generate(model: nn.Module, idx: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
              top_k: int | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
     """Sampling for any model whose forward(idx) returns (logits, loss) and that has `config.context`."""
-    from .errors import check_range
-
-    check_range("temperature", temperature, 0.05, 10.0)
+    check_number("temperature", temperature, 0.05, 10.0)
+    max_new_tokens = check_number("max_new_tokens", max_new_tokens, 0, MAX_NEW_TOKENS, whole=True)
+    top_k = check_number("top_k", top_k, 1, None, whole=True, optional=True)
     was_training = model.training
     model.eval()
     for _ in range(max_new_tokens):
         window = idx[:, -model.config.context:]  # the model can only look back `context` tokens
         logits, _ = model(window)
+        if not torch.isfinite(logits[:, -1, :]).all():  # NaN weights (a diverged run): nothing to draw from
+            model.train(was_training)
+            raise WerkstattError("gpt.broken_model")
         logits = logits[:, -1, :] / temperature
         if top_k is not None:
             kth = torch.topk(logits, min(top_k, logits.size(-1))).values[:, [-1]]
@@ -181,16 +187,30 @@ def sample(model: nn.Module, tokenizer: "CharTokenizer", prompt: str = "\n", len
            temperature: float = 1.0, seed: int = 0) -> str:
     """`prompt` plus `length` new characters written by `model` (the same seed gives the same text)."""
     device = next(model.parameters()).device
+    if prompt is not None and not isinstance(prompt, str):
+        raise WerkstattError("gpt.prompt_not_text", value=repr(prompt)[:40])
     prompt = prompt or tokenizer.chars[0]
+    length = check_number("length", length, 0, MAX_NEW_TOKENS, whole=True)
+    seed = check_number("seed", seed, 0, 2 ** 32 - 1, whole=True)
     idx = torch.tensor([tokenizer.encode(prompt)], dtype=torch.long, device=device)
     generator = torch.Generator(device=device).manual_seed(seed)
     out = generate(model, idx, length, temperature, generator=generator)
     return tokenizer.decode(out[0])
 
 
+MAX_NEW_TOKENS = 100_000  # more than a book chapter; a typo such as 10**9 gets a message instead of hours of waiting
+SHARE_OF_FREE = 0.8  # leave a fifth of free memory for the notebook, the data and the operating system
+
+
+def parameter_count(config: GPTConfig) -> int:
+    """How many numbers a GPT of this size learns, computed from the config alone (before building it)."""
+    e = config.n_embd
+    return (config.vocab_size + config.context) * e + config.n_layer * (12 * e * e + 13 * e) + 2 * e
+
+
 def estimate_training_mb(config: GPTConfig, batch_size: int) -> int:
     """A rough upper estimate of the memory training needs (weights, gradients, AdamW's two moments, activations)."""
-    params = (config.vocab_size + config.context) * config.n_embd + config.n_layer * 12 * config.n_embd ** 2
+    params = parameter_count(config)
     tokens = batch_size * config.context
     # per block: ~20 activations of width n_embd per token (4 of them 4× wide), plus the T×T attention per head
     activations = config.n_layer * (tokens * config.n_embd * 20 + batch_size * config.n_head * config.context ** 2 * 3)
@@ -198,9 +218,9 @@ def estimate_training_mb(config: GPTConfig, batch_size: int) -> int:
     return int((params * 4 + activations) * 4 / 2 ** 20) + 50  # 4 bytes per float, ~50 MB for PyTorch itself
 
 
-def free_memory_mb() -> int:
-    """Memory that is free right now (MB); on a GPU, the free GPU memory."""
-    if torch.cuda.is_available():
+def free_memory_mb(device: str | None = None) -> int:
+    """Memory that is free right now (MB): on the GPU when there is one (or `device` is "cuda"), else main memory."""
+    if device != "cpu" and torch.cuda.is_available():
         free, _ = torch.cuda.mem_get_info()
         return int(free / 2 ** 20)
     try:
@@ -211,12 +231,25 @@ def free_memory_mb() -> int:
         return 2048
 
 
-def check_fits(config: GPTConfig, batch_size: int, free_mb: int | None = None) -> int:
+def check_fits(config: GPTConfig, batch_size: int, free_mb: int | None = None, device: str | None = None) -> int:
     """Return the estimated MB, or raise WerkstattError when training would not fit into free memory."""
+    check_number("batch_size", batch_size, 1, 4096, whole=True)
     need = estimate_training_mb(config, batch_size)
-    free = free_memory_mb() if free_mb is None else free_mb
-    if need > 0.8 * free:  # leave room for the notebook, the data and the operating system
-        raise WerkstattError("gpt.too_big", need_mb=need, free_mb=free)
+    free = free_memory_mb(device) if free_mb is None else free_mb
+    usable = int(SHARE_OF_FREE * free)
+    if need > usable:
+        raise WerkstattError("gpt.too_big", need_mb=num(need), free_mb=num(free), usable_mb=num(usable))
+    return need
+
+
+def check_weights_fit(config: GPTConfig, free_mb: int | None = None) -> int:
+    """Return the MB the weights alone take, or raise WerkstattError when even building the model would not fit."""
+    need = int(parameter_count(config) * 4 / 2 ** 20) + 1  # 4 bytes per number; built in main memory first
+    free = free_memory_mb("cpu") if free_mb is None else free_mb
+    usable = int(SHARE_OF_FREE * free)
+    if need > usable:
+        raise WerkstattError("gpt.too_big_to_build", need_mb=num(need), free_mb=num(free), usable_mb=num(usable),
+                             parameters=num(parameter_count(config)))
     return need
 
 

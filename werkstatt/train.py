@@ -18,9 +18,11 @@ from dataclasses import asdict, dataclass, field
 
 import torch
 
-from .errors import WerkstattError
+from .errors import WerkstattError, check_choice, check_number, shown
 from .gpt import GPT, CharTokenizer, GPTConfig, check_fits
-from .i18n import msg
+from .i18n import msg, num
+
+SCHEDULES = ("cosine", "linear", "constant")
 
 
 @dataclass
@@ -60,6 +62,7 @@ class History:
     tokens: int = 0
     interrupted: bool = False
     stopped_by_budget: bool = False
+    diverged: bool = False        # the loss became NaN or infinite; the model kept its last good weights
 
     @property
     def final_val_loss(self) -> float:
@@ -69,6 +72,35 @@ class History:
         data = asdict(self)
         data["final_val_loss"] = self.final_val_loss
         return data
+
+
+def check_config(config: TrainConfig) -> TrainConfig:
+    """Every training setting checked before work starts; returns a copy with whole numbers as int.
+
+    Each wrong value gets one sentence with the allowed range, and an unknown schedule name is refused
+    instead of silently becoming cosine.
+    """
+    from dataclasses import replace
+
+    if not isinstance(config, TrainConfig):
+        raise WerkstattError("train.not_a_config", value=type(config).__name__)
+    return replace(
+        config,
+        steps=check_number("steps", config.steps, 1, 1_000_000, whole=True),
+        batch_size=check_number("batch_size", config.batch_size, 1, 4096, whole=True),
+        lr=check_number("lr", config.lr, 0, 1, low_open=True),
+        min_lr=check_number("min_lr", config.min_lr, 0, 1),
+        warmup=check_number("warmup", config.warmup, 0, 1_000_000, whole=True),
+        schedule=check_choice("schedule", config.schedule, SCHEDULES),
+        weight_decay=check_number("weight_decay", config.weight_decay, 0, 1),
+        beta2=check_number("beta2", config.beta2, 0, 0.9999),
+        grad_clip=check_number("grad_clip", config.grad_clip, 0, 1000, optional=True),
+        eval_every=check_number("eval_every", config.eval_every, 1, 1_000_000, whole=True),
+        eval_batches=check_number("eval_batches", config.eval_batches, 1, 10_000, whole=True),
+        eval_batch_size=check_number("eval_batch_size", config.eval_batch_size, 1, 4096, whole=True),
+        time_budget=check_number("time_budget", config.time_budget, 0, None, low_open=True, optional=True),
+        seed=check_number("seed", config.seed, 0, 2 ** 32 - 1, whole=True),
+    )
 
 
 def as_tensor(ids) -> torch.Tensor:
@@ -161,8 +193,8 @@ class LivePlot:
 
     def alt(self, history: History) -> str:
         train = smooth(history.train_loss) or [math.nan]
-        return msg("train.plot_alt", first=train[0], last=train[-1], step=history.steps[-1] if history.steps else 0,
-                   val=history.final_val_loss)
+        return msg("train.plot_alt", first=num(train[0], 2), last=num(train[-1], 2),
+                   step=num(history.steps[-1] if history.steps else 0), val=num(history.final_val_loss, 2))
 
     def update(self, history: History) -> None:
         if self.handle is None:
@@ -194,14 +226,14 @@ def train(model: GPT, train_data, val_data, config: TrainConfig | None = None, *
     `on_eval(history)` is called after each validation measurement; returning True stops training.
     `clock` measures training time (benchmarks on a shared machine pass time.process_time).
     """
-    config = config or TrainConfig()
+    config = check_config(config or TrainConfig())
     train_data, val_data = as_tensor(train_data), as_tensor(val_data)
     context = model.config.context
     check_data(train_data, context, "train")
     check_data(val_data, context, "val")
     device = next(model.parameters()).device
     if device.type == "cpu":
-        check_fits(model.config, config.batch_size)
+        check_fits(model.config, config.batch_size, device="cpu")
     else:
         # On a GPU, let matrix products use TensorFloat-32 (fewer digits inside each product): an H100 step took half as long.
         torch.set_float32_matmul_precision("high")
@@ -213,6 +245,7 @@ def train(model: GPT, train_data, val_data, config: TrainConfig | None = None, *
     model.train()
     start = time.perf_counter()
     step = 0
+    good = _Snapshot(model)
     try:
         for step in range(1, config.steps + 1):
             tick = clock()
@@ -222,12 +255,19 @@ def train(model: GPT, train_data, val_data, config: TrainConfig | None = None, *
                 group["lr"] = lr
             x, y = get_batch(train_data, config.batch_size, context, generator)
             _, loss = model(x.to(device), y.to(device))
+            value = loss.item()  # also waits for the GPU, so the clock below is honest
+            if not math.isfinite(value):  # diverged: these weights are already broken, go back one step
+                _diverged(model, good, history, step, config, quiet)
+                break
+            good.take(step - 1)  # the weights that just gave a finite loss
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if config.grad_clip:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+                norm = torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+                if not torch.isfinite(norm):  # the step would turn every weight into NaN: do not take it
+                    _diverged(model, good, history, step, config, quiet)
+                    break
             optimizer.step()
-            value = loss.item()  # also waits for the GPU, so the clock below is honest
             history.seconds += clock() - tick
             history.steps.append(step)
             history.train_loss.append(value)
@@ -242,7 +282,8 @@ def train(model: GPT, train_data, val_data, config: TrainConfig | None = None, *
                 if out_of_time and step < config.steps:
                     history.stopped_by_budget = True
                     if not quiet:
-                        print(msg("train.budget", seconds=config.time_budget, step=step, steps=config.steps))
+                        print(msg("train.budget", seconds=num(config.time_budget), step=num(step),
+                                  steps=num(config.steps)))
                     break
                 if stop:
                     break
@@ -255,15 +296,40 @@ def train(model: GPT, train_data, val_data, config: TrainConfig | None = None, *
             except KeyboardInterrupt:
                 pass
         live.update(history)
-        print(msg("train.interrupted", step=step))
+        print(msg("train.interrupted", step=num(step)))
     finally:
         if bar is not None:
             bar.close()
         history.wall_seconds = time.perf_counter() - start
         model.eval()
-    if not history.interrupted and not quiet:
-        print(msg("train.done", step=step, seconds=history.seconds, val_loss=history.final_val_loss))
+    if not history.interrupted and not history.diverged and not quiet:
+        print(msg("train.done", step=num(step), seconds=num(history.seconds, 1), val_loss=num(history.final_val_loss, 3)))
     return history
+
+
+class _Snapshot:
+    """A copy of the weights that last gave a finite loss, so a run that diverges can go back to them."""
+
+    def __init__(self, model) -> None:
+        self.model, self.step = model, 0
+        self.state = {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}
+
+    def take(self, step: int) -> None:
+        # Copying a few hundred thousand numbers costs far less than one training step.
+        with torch.no_grad():
+            for name, tensor in self.model.state_dict().items():
+                self.state[name].copy_(tensor)
+        self.step = step
+
+    def restore(self) -> None:
+        self.model.load_state_dict(self.state)
+
+
+def _diverged(model, good: _Snapshot, history: History, step: int, config: TrainConfig, quiet: bool) -> None:
+    good.restore()
+    model.eval()
+    history.diverged = True
+    print(msg("train.diverged", step=num(step), good_step=num(good.step), lr=shown(config.lr)))
 
 
 def _evaluate(model, val_data, config, history, step, live, on_eval) -> bool:
@@ -290,10 +356,14 @@ def train_on_text(text: str, model_config: GPTConfig | None = None, config: Trai
 
     from .data import split_text
 
+    if not isinstance(text, str) or not text:
+        raise WerkstattError("train.no_text", value=shown(text)[:40])
+    check_number("train_fraction", train_fraction, 0, 1, low_open=True)
     tokenizer = CharTokenizer.from_text(text)
     model_config = replace(model_config or GPTConfig(), vocab_size=tokenizer.vocab_size)
     train_text, val_text = split_text(text, train_fraction)
-    config = config or TrainConfig()
+    config = check_config(config or TrainConfig())
+    check_fits(model_config, config.batch_size, device="cpu")  # before the model is built, not in the allocator
     torch.manual_seed(config.seed)
     model = GPT(model_config)
     history = train(model, tokenizer.encode(train_text), tokenizer.encode(val_text), config, **options)
