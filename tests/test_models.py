@@ -116,7 +116,7 @@ def test_unreachable_host_answers_within_the_timeout(monkeypatch):
 
 def test_hub_path_loads_a_pinned_safetensors_folder(tmp_path, monkeypatch, capsys, language):
     tiny_llama(tmp_path / "repo")
-    entry = replace(models.REGISTRY["pythia-70m"], name="tiny", hub_id=str(tmp_path / "repo"), revision=None)
+    entry = replace(models.REGISTRY["pythia-70m"], name="tiny", hub_id=str(tmp_path / "repo"), revision="0" * 40)
     monkeypatch.setitem(models.REGISTRY, "tiny", entry)
     monkeypatch.setattr(models, "hub_reachable", lambda timeout=1.5: True)
     model, tokenizer = models.load_model("tiny")
@@ -131,12 +131,12 @@ def test_hub_path_refuses_pickled_weights(tmp_path, monkeypatch):
     torch.save(model.state_dict(), tmp_path / "repo" / "pytorch_model.bin")  # pickled weights only
     fast.save_pretrained(tmp_path / "repo")
     assert not (tmp_path / "repo" / "model.safetensors").exists()
-    entry = replace(models.REGISTRY["pythia-70m"], name="pickled", hub_id=str(tmp_path / "repo"), revision=None)
+    entry = replace(models.REGISTRY["pythia-70m"], name="pickled", hub_id=str(tmp_path / "repo"), revision="0" * 40)
     monkeypatch.setitem(models.REGISTRY, "pickled", entry)
     monkeypatch.setattr(models, "hub_reachable", lambda timeout=1.5: True)
-    with pytest.raises(WerkstattError) as caught:  # no safetensors, no packaged copy: a message, no pickle load
+    with pytest.raises(WerkstattError) as caught:  # no safetensors at that commit: a message, no pickle load
         models.load_model("pickled", quiet=True)
-    assert caught.value.key == "models.online_only"
+    assert caught.value.key == "models.hub_failed"
 
 
 def test_no_hub_and_no_package_says_what_to_install(monkeypatch, offline, language):

