@@ -1,7 +1,9 @@
 """A release holds the five artifacts plus a model card, and its weights are GPT-2's: same logits."""
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 
 import pytest
 import torch
@@ -34,11 +36,22 @@ def release(trained, tmp_path_factory):
     cut = int(len(TEXT) * 0.9)
     notebook = tmp_path_factory.mktemp("nb") / "04-tiny-gpt.ipynb"
     notebook.write_text("{}", encoding="utf-8")
-    folder = tmp_path_factory.mktemp("releases") / "tiny"
-    write_release(folder, model, tokenizer, train_text=TEXT[:cut], test_text=TEXT[cut:], history=history,
-                  train_config=TrainConfig(steps=20, batch_size=4), source="test text", notebook=notebook,
-                  bigram_loss=2.5, quiet=True)
+    working = tmp_path_factory.mktemp("work")
+    with _inside(working):  # a release is written only inside the working folder
+        folder = write_release("releases/tiny", model, tokenizer, train_text=TEXT[:cut], test_text=TEXT[cut:], history=history,
+                               train_config=TrainConfig(steps=20, batch_size=4), source="test text", notebook=notebook,
+                               bigram_loss=2.5, quiet=True)
     return folder
+
+
+@contextlib.contextmanager
+def _inside(folder):
+    before = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
 
 
 def test_gpt2_logits_equal_the_course_model(trained):
@@ -98,10 +111,14 @@ def test_round_trip_back_into_the_course_model(trained, release):
     assert isinstance(from_gpt2(to_gpt2(model)), GPT)
 
 
-def test_a_foreign_folder_is_not_overwritten(trained, tmp_path):
+def test_a_foreign_folder_is_left_alone_and_the_release_goes_beside_it(trained, tmp_path, monkeypatch):
     model, tokenizer, history = trained
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "homework.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(WerkstattError):
-        write_release(tmp_path, model, tokenizer, train_text="a", test_text="b", history=history,
-                      train_config=TrainConfig(), source="x", quiet=True)
+    (tmp_path / "releases" / "tiny").mkdir(parents=True)
+    (tmp_path / "releases" / "tiny" / "training_metadata.json").write_text("{}", encoding="utf-8")
+    written = write_release("releases/tiny", model, tokenizer, train_text="a", test_text="b", history=history,
+                            train_config=TrainConfig(), source="x", quiet=True)
+    assert written == tmp_path / "releases" / "tiny-2"
     assert (tmp_path / "homework.txt").read_text(encoding="utf-8") == "mine"
+    assert (tmp_path / "releases" / "tiny" / "training_metadata.json").read_text(encoding="utf-8") == "{}"
