@@ -14,16 +14,22 @@ JOBS ?= 2
 NBVAL := $(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n $(JOBS) --dist loadfile -q
 PROFILE ?= standard
 
-.PHONY: setup book-setup browser-setup lab test unit notebooks browser exercises book strip clean help
+.PHONY: setup book-setup browser-setup lab test unit notebooks browser exercises book strip lock clean help
 
 help:
 	@echo "make lab | make test | make book | make exercises | make strip | make clean"
 
-$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
+# The lock (written by `make lock` from pyproject.toml): every package at its exact version, checked against
+# its hash. It is a closed set, so pip installs it with --no-deps and resolves nothing itself. PyTorch comes
+# last and apart (requirements/torch.txt): what every build of it needs is in the lock. On Linux without a GPU,
+# `make setup TORCH_INDEX=https://download.pytorch.org/whl/cpu` takes the CPU build instead of the CUDA one.
+LOCK := requirements/all.txt
+TORCH_INDEX ?=
+$(STAMP): $(LOCK) requirements/torch.txt pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) -r requirements/torch.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
@@ -76,6 +82,11 @@ strip: setup
 # Both editions, offline; notebooks run in the $(PROFILE) profile and are cached between builds.
 book: book-setup
 	$(PY) scripts/build_book.py --profile $(PROFILE)
+
+# Write the lock again from pyproject.toml (needs PyPI): uv.lock and requirements/*.txt.
+# Pass uv's options in LOCK_ARGS, e.g. make lock LOCK_ARGS="--upgrade-package transformers".
+lock: setup
+	$(PY) requirements/update.py $(LOCK_ARGS)
 
 clean:
 	rm -rf _build

