@@ -1,9 +1,11 @@
 #!/usr/bin/env python
 """Write the measured figures into the teacher pack (never typed by hand).
 
-Reads benchmarks/results/notebooks-standard.json (written by benchmarks/notebooks.py) and replaces the text
-between `<!-- BEGIN MEASURED: name -->` and `<!-- END MEASURED: name -->` in book/{de,en}/teachers-*.md.
-A notebook without a successful measurement is listed as "not yet measured".
+Reads benchmarks/results/notebooks-standard.json (written by benchmarks/notebooks.py) and startup.json (written by
+benchmarks/startup.py) and replaces the text between `<!-- BEGIN MEASURED: name -->` and `<!-- END MEASURED: name -->`
+in book/{de,en}/teachers-*.md. A notebook without a successful measurement is listed as "not yet measured".
+The lesson plans, chapter titles and misconceptions (blocks `chapter-N`, `bias`, `unit`, `seminar`, `startup`) come
+from scripts/lesson_plans.py, which reads them from the chapter pages and the notebooks themselves.
 
 Usage: python scripts/teacher_tables.py [--check]   (--check: exit 1 if a page is out of date)
 """
@@ -15,23 +17,16 @@ import re
 import sys
 from pathlib import Path
 
+import lesson_plans
 from werkstatt.i18n import text
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "notebooks-standard.json"
 PAGES = ("teachers-chapters.md", "teachers-deployment.md")
 
-CHAPTERS = {  # number: (notebook stem, German title, English title) — the chapter list of the design notes
-    1: ("01-language-model", "Was ist ein Sprachmodell?", "What is a language model?"),
-    2: ("02-tokens", "Text wird zu Zahlen", "Text becomes numbers"),
-    3: ("03-attention", "Aufmerksamkeit", "Attention"),
-    4: ("04-tiny-gpt", "Ein winziges GPT bauen und trainieren", "Build and train a tiny GPT"),
-    5: ("05-open-models", "Offene Modelle", "Open models"),
-    6: ("06-fine-tuning", "Nachtrainieren", "Fine-tuning"),
-    7: ("07-looking-inside", "Ins Modell schauen", "Looking inside"),
-    8: ("08-bias", "Verzerrungen (Bias)", "Bias"),
-    9: ("09-society", "Offene KI und Gesellschaft", "Open-source AI and society"),
-}
+CHAPTERS = {number: stem for number, stem in lesson_plans.STEMS.items() if number}  # titles: from the chapter pages
+
+
 def load() -> dict:
     return json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {"notebooks": []}
 
@@ -70,8 +65,8 @@ def header(language: str, *columns: str) -> str:
 
 def times_table(results: dict, language: str) -> str:
     lines = [header(language, "chapter", "notebook", "time", "memory")]
-    for number, (stem, de_title, en_title) in CHAPTERS.items():
-        title = de_title if language == "de" else en_title
+    for number, stem in CHAPTERS.items():
+        title = lesson_plans.title(number, language).split(": ", 1)[-1]  # "Kapitel 4: Ein …" -> "Ein …"
         entry, other = entry_for(results, stem, language)
         if entry is None:
             time_text = memory_text = text("teacher.not_yet", language)
@@ -135,13 +130,24 @@ def z2jh_block(results: dict, language: str) -> str:
             "```")
 
 
-BLOCKS = {"times": times_table, "resources": resources_table, "tljh": tljh_block, "z2jh": z2jh_block}
+BLOCKS = {"times": times_table, "resources": resources_table, "tljh": tljh_block, "z2jh": z2jh_block,
+          "bias": lambda results, language: lesson_plans.bias_block(language),
+          "unit": lambda results, language: lesson_plans.unit_block(language),
+          "seminar": lambda results, language: lesson_plans.seminar_block(language),
+          "startup": lambda results, language: lesson_plans.startup_block(language)}
+
+
+def block(name: str, results: dict, language: str) -> str:
+    """The generated text of one marked block; `chapter-N` is chapter N's heading, misconception and plans."""
+    if name.startswith("chapter-"):
+        return lesson_plans.chapter_block(int(name.split("-")[1]), language, results)
+    return BLOCKS[name](results, language)
 
 
 def render(text: str, results: dict, language: str) -> str:
     def replace(match: re.Match) -> str:
         name = match.group(1)
-        body = BLOCKS[name](results, language)
+        body = block(name, results, language)
         return f"<!-- BEGIN MEASURED: {name} -->\n{body}\n<!-- END MEASURED: {name} -->"
 
     return re.sub(r"<!-- BEGIN MEASURED: ([\w-]+) -->.*?<!-- END MEASURED: \1 -->", replace, text, flags=re.S)
