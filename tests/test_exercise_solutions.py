@@ -162,4 +162,4 @@ def test_check_mode_fails_when_a_solution_changed(tmp_path):
     assert subprocess.run(script, capture_output=True, text=True).returncode == 0  # make exercises
     assert subprocess.run(script + ["--check"], capture_output=True, text=True).returncode == 0
     written = json.loads((tmp_path / SOLUTIONS_DATA / "en.json").read_text(encoding="utf-8"))
-    assert written["tasks"]["ch01.q1"]["code"].endswith("return Counter(zip(text[:-1], text[1:]))")
+    assert written["tasks"]["ch01.q4"]["code"].endswith("return Counter(zip(text[:-1], text[1:]))")
