@@ -26,8 +26,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .errors import WerkstattError, check_range
+from .errors import WerkstattError, check_number, check_range, shown
 from .i18n import get_language, msg, num
+from .i18n import percent as percent_text
 
 PLACEHOLDER = "[X]"
 GROUPS = ("female", "male")
@@ -60,6 +61,21 @@ def check_pairs(first: Sequence, second: Sequence, first_name: str = "A", second
             raise WerkstattError("bias.empty_group", name=name)
     if len(first) != len(second):
         raise WerkstattError("bias.unequal_lengths", first=len(first), second=len(second))
+
+
+def check_table(table, columns: Sequence[str], name: str = "table"):
+    """Return `table` when it is a pandas table with all `columns`; otherwise say which ones are missing."""
+    present = list(getattr(table, "columns", []))
+    missing = [column for column in columns if column not in present]
+    if missing:
+        raise WerkstattError("bias.missing_columns", name=name, missing=", ".join(missing),
+                             present=", ".join(map(str, present)) or "–")
+    return table
+
+
+def check_samples(name: str, value: int, low: int = 100, high: int = 1_000_000) -> int:
+    """A bootstrap or permutation count: a whole number from `low` (fewer make the interval a guess) to `high`."""
+    return check_number(name, value, low, high, whole=True)
 
 
 def _check_word(word: str, name: str) -> str:
@@ -100,10 +116,33 @@ def probability_gap(logprob: Scorer, template: str, word_a: str, word_b: str) ->
 
 def probability_gaps(logprob: Scorer, templates: Sequence[str], words_a: Sequence[str],
                      words_b: Sequence[str]) -> np.ndarray:
-    """One gap per template; `words_a[i]` and `words_b[i]` fill template i."""
+    """One gap per template; `words_a[i]` and `words_b[i]` fill template i.
+
+    Shows a progress bar with an estimate of the time left. Pressing stop keeps the gaps scored so far; the
+    templates not yet scored get NaN (and `dropna()` leaves them out).
+    """
     check_pairs(words_a, words_b, "A", "B")
     check_pairs(templates, words_a, "templates", "A")
-    return np.array([probability_gap(logprob, t, a, b) for t, a, b in zip(templates, words_a, words_b)])
+    rows = list(zip(templates, words_a, words_b))
+    for template, _, _ in rows:
+        check_template(template)  # every template before the slow part, not the 9,000th after an hour
+    return np.array(_score_all(rows, lambda row: probability_gap(logprob, *row)))
+
+
+def _score_all(items: list, score: Callable, progress_from: int = 20) -> list[float]:
+    """`score(item)` for every item, with a progress bar for long lists; stop keeps the scores so far (rest NaN)."""
+    from tqdm.auto import tqdm
+
+    scores: list[float] = []
+    bar = tqdm(items, desc=msg("bias.progress"), disable=len(items) < progress_from, mininterval=1.0)
+    try:
+        for item in bar:
+            scores.append(score(item))
+    except KeyboardInterrupt:
+        print(msg("bias.interrupted", done=num(len(scores)), total=num(len(items))))
+    finally:
+        bar.close()
+    return scores + [math.nan] * (len(items) - len(scores))
 
 
 def share_from_gap(gap: float) -> float:
@@ -131,11 +170,10 @@ class Estimate:
 def bootstrap_ci(values: Sequence[float], statistic: Callable = np.mean, n_boot: int = 2000,
                  level: float = 0.95, seed: int = 0) -> tuple[float, float]:
     """Percentile bootstrap: draw the items with replacement `n_boot` times, keep the middle `level` of the results."""
-    values = np.asarray(values, dtype=float)
-    if values.size == 0:
-        raise WerkstattError("bias.empty_group", name="values")
-    if not 0 < level < 1:
-        raise WerkstattError("bias.bad_level", value=level)
+    check_samples("n_boot", n_boot)
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+        raise WerkstattError("bias.bad_level", value=shown(level))
+    values = _finite(values)
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, values.size, size=(n_boot, values.size))
     results = np.array([statistic(values[row]) for row in picks])
@@ -145,9 +183,21 @@ def bootstrap_ci(values: Sequence[float], statistic: Callable = np.mean, n_boot:
 
 def mean_with_ci(values: Sequence[float], n_boot: int = 2000, level: float = 0.95, seed: int = 0) -> Estimate:
     """The mean of `values` with a bootstrap confidence interval."""
-    values = np.asarray(values, dtype=float)
+    values = _finite(values)
     low, high = bootstrap_ci(values, np.mean, n_boot, level, seed)
     return Estimate(float(values.mean()), low, high, int(values.size), level)
+
+
+def _finite(values) -> np.ndarray:
+    """The values as numbers without NaN (templates not scored after a stop); a message when none is left."""
+    try:
+        values = np.asarray(values, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise WerkstattError("bias.not_numbers") from None
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        raise WerkstattError("bias.no_values")
+    return values
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -165,8 +215,12 @@ def paired_preference(logprob: Scorer, sentences_a: Sequence[str], sentences_b: 
     Ties count half. 0.5 means: on *these* pairs the model has no preference in either direction.
     """
     check_pairs(sentences_a, sentences_b, "A", "B")
-    diffs = np.array([sentence_logprob(logprob, a) - sentence_logprob(logprob, b)
-                      for a, b in zip(sentences_a, sentences_b)])
+    check_samples("n_boot", n_boot)
+    diffs = np.array(_score_all(list(zip(sentences_a, sentences_b)),
+                                lambda pair: sentence_logprob(logprob, pair[0]) - sentence_logprob(logprob, pair[1])))
+    diffs = diffs[np.isfinite(diffs)]  # pairs not scored after a stop
+    if diffs.size == 0:
+        raise WerkstattError("bias.no_values")
     wins = np.where(diffs > 0, 1.0, np.where(diffs < 0, 0.0, 0.5))
     low, high = bootstrap_ci(wins, np.mean, n_boot, level, seed)
     return Estimate(float(wins.mean()), low, high, int(wins.size), level)
@@ -210,6 +264,7 @@ def weat_p_value(X, Y, A, B, n_perm: int = 10_000, seed: int = 0) -> float:
     Exact (all splits) when there are at most `n_perm` splits, else `n_perm` random splits.
     """
     _check_weat(X, Y, A, B)
+    check_samples("n_perm", n_perm)
     s = np.concatenate([association(X, A, B), association(Y, A, B)])
     n, half = len(s), len(X)
     observed = s[:half].sum() - s[half:].sum()
@@ -341,6 +396,7 @@ def load_weat(language: str = "en") -> dict:
 
 def stereotype_pairs(table) -> tuple[list[str], list[str]]:
     """For every template with a stereotype: (the sentence that fits the stereotype, the one that does not)."""
+    check_table(table, ("template", "female", "male", "stereotype"))
     rows = table[table["stereotype"].isin(GROUPS)]
     fits = [fill(t, row[row["stereotype"]]) for t, (_, row) in zip(rows["template"], rows.iterrows())]
     other = {"female": "male", "male": "female"}
@@ -353,6 +409,9 @@ def oriented_gaps(table, gaps: Sequence[float]) -> np.ndarray:
 
     Rows whose stereotype is "none" become NaN: they have no stereotyped direction.
     """
+    check_table(table, ("stereotype",))
+    if len(gaps) != len(table):
+        raise WerkstattError("bias.unequal_lengths", first=len(table), second=len(gaps))
     sign = table["stereotype"].map({"female": 1.0, "male": -1.0}).astype(float).to_numpy()
     return np.asarray(gaps, dtype=float) * sign
 
@@ -392,6 +451,7 @@ def experiment_pairs(experiment: dict, language: str | None = None) -> list[tupl
 def skewed_sentences(experiment: dict, n: int, share: float = 0.9, seed: int = 0) -> list[str]:
     """`n` sentences from the training frames; for each job, the skewed group's word appears in `share` of them."""
     check_range("share", share, 0.0, 1.0)
+    check_number("n", n, 1, 1_000_000, whole=True)
     rng = random.Random(seed)
     sentences = []
     for i in range(n):
@@ -438,6 +498,8 @@ def skew_effect(table, n_boot: int = 2000, level: float = 0.95, seed: int = 0) -
     towards men. A model's general preference for one word in that frame (say "he" after "told us that")
     cancels. The value is the mean over the frames; the interval resamples the frames.
     """
+    check_table(table, ("frame", "skew", "gap"))
+    check_samples("n_boot", n_boot)
     for name in GROUPS:
         if not (table["skew"] == name).any():
             raise WerkstattError("bias.empty_group", name=name)
@@ -477,4 +539,4 @@ def bar_chart(labels: Sequence[str], estimates: Sequence[Estimate], title: str, 
         return fig, msg("bias.bar_alt_plain", title=title, values=parts)
     parts = "; ".join(msg("bias.value_ci", label=label, value=num(v, 2), low=num(lo, 2), high=num(hi, 2))
                       for label, v, lo, hi in zip(names, values, lows, highs))
-    return fig, msg("bias.bar_alt", title=title, values=parts, level=level)
+    return fig, msg("bias.bar_alt", title=title, values=parts, level=percent_text(level))
