@@ -14,7 +14,7 @@ JOBS ?= 2
 NBVAL := $(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n $(JOBS) --dist loadfile -q
 PROFILE ?= standard
 
-.PHONY: setup book-setup browser-setup lab test unit notebooks browser exercises book strip lock clean help
+.PHONY: setup book-setup browser-setup lab test unit notebooks browser exercises book address strip lock clean help
 
 help:
 	@echo "make lab | make test | make book | make exercises | make strip | make clean"
@@ -48,8 +48,15 @@ book-setup: setup $(NODE_STAMP)
 browser-setup: book-setup
 	@tools/browser/ensure-chromium.sh
 
+# As root (a container, a school's server, a teacher's VM) JupyterLab refuses to start without --allow-root. The
+# flag is added only then, and a line says so: JupyterLab still listens only on this computer and asks for its token.
+# EUID can be given on the command line (tests/test_make_lab.py checks both cases with make -n).
+EUID ?= $(shell id -u)
+AS_ROOT := $(filter 0,$(EUID))
+ROOT_NOTE := make lab: running as root (a container or a server), so JupyterLab starts with --allow-root; it still listens only on this computer (localhost) and asks for its token.
 lab: setup
-	$(VENV)/bin/jupyter lab --notebook-dir=.
+	@$(if $(AS_ROOT),echo "$(ROOT_NOTE)",true)
+	$(VENV)/bin/jupyter lab --notebook-dir=. $(if $(AS_ROOT),--allow-root)
 
 # Everything a fresh clone must pass; .ci/run calls exactly this.
 test: setup unit notebooks browser
@@ -80,8 +87,16 @@ strip: setup
 	$(PY) scripts/strip_outputs.py
 
 # Both editions, offline; notebooks run in the $(PROFILE) profile and are cached between builds.
-book: book-setup
+book: book-setup address
 	$(PY) scripts/build_book.py --profile $(PROFILE)
+
+# The course's home address (its public repository and branch) is written by hand only in course.toml. This writes
+# it into every place that links to it: book configs (launch buttons), README's Binder badge, CITATION.cff,
+# metadata.yml, LICENSE, the book's pages, and the Colab set-up cell of every notebook and exercise.
+address: setup
+	$(PY) scripts/address.py
+	$(PY) scripts/add_colab_cell.py
+	$(PY) scripts/make_exercises.py
 
 # Write the lock again from pyproject.toml (needs PyPI): uv.lock and requirements/*.txt.
 # Pass uv's options in LOCK_ARGS, e.g. make lock LOCK_ARGS="--upgrade-package transformers".
