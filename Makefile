@@ -59,7 +59,7 @@ lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=. $(if $(AS_ROOT),--allow-root)
 
 # Everything a fresh clone must pass; .ci/run calls exactly this.
-test: setup unit notebooks browser
+test: setup unit notebooks browser hub-test
 
 unit: setup
 	$(PY) -m pytest tests -q
@@ -76,6 +76,33 @@ browser: browser-setup
 		OMP_NUM_THREADS=1 $(PY) -m pytest tests/browser -q; \
 	else \
 		echo "NOTE: browser tests skipped: Chromium is not installed (sudo apt-get install chromium chromium-driver)."; \
+	fi
+
+# A class on a real JupyterHub (tests/hub) on 127.0.0.1: three pupils, each a Linux user with their own server, pull
+# the course with an nbgitpuller link and run chapters 1 and 5. It creates Linux users, so it runs as root (a
+# container, a server; in CI also through password-less sudo) and always in CI (CI=true); elsewhere a notice says it
+# was skipped. The pupils' servers run the course's Python from .venv, so other users must be able to read .venv and
+# the repository (the test says what to change when they cannot). Its proxy comes from npm (tools/hub/package-lock.json).
+# HUB_RESULTS=benchmarks/results/hub.json also writes its figures for the teachers' pages (scripts/teacher_tables.py).
+HUB_NODE_STAMP := tools/hub/node_modules/.installed
+HUB_RESULTS ?=
+HUB_PYTEST := env "PATH=$$PATH" CI=$${CI:-} OMP_NUM_THREADS=1 WERKSTATT_HUB_RESULTS=$(HUB_RESULTS) $(PY) -m pytest tests/hub -q
+.PHONY: hub-test
+$(HUB_NODE_STAMP): tools/hub/package.json tools/hub/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm (Debian: apt-get install nodejs npm)." >&2; exit 1; }
+	npm ci --prefix tools/hub --no-audit --no-fund --loglevel=error
+	touch $(HUB_NODE_STAMP)
+
+hub-test: setup
+	@if [ "$$(id -u)" = "0" ]; then \
+		$(MAKE) --no-print-directory $(HUB_NODE_STAMP) && $(HUB_PYTEST); \
+	elif [ "$${CI:-}" = "true" ] && sudo -n true 2>/dev/null; then \
+		$(MAKE) --no-print-directory $(HUB_NODE_STAMP) && sudo -n $(HUB_PYTEST); \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "ERROR: CI must run the hub test, but it needs root or password-less sudo (it creates Linux users)." >&2; \
+		exit 1; \
+	else \
+		echo "NOTE: hub test skipped: it creates Linux users for three pupils, so it needs root (sudo make hub-test)."; \
 	fi
 
 # Write exercises/ from solutions/ (never edit exercises/ by hand).
