@@ -89,11 +89,11 @@ def test_solution_speaks_the_active_language():
     i18n.set_language("de")
     german = repr(ch08.q5.solution())
     assert "die Mechanikerin" in german and "Beispielantwort" in german and "she" not in german
-    assert "läuft exp nicht über" in repr(ch03.q2.solution())  # the notebook's comments, in German
+    assert "läuft exp nicht über" in repr(ch03.q4.solution())  # the notebook's comments, in German
     i18n.set_language("en")
     english = repr(ch08.q5.solution())
     assert '"she"' in english and "Sample answer" in english and "Mechanikerin" not in english
-    assert "no overflow" in repr(ch03.q2.solution())
+    assert "no overflow" in repr(ch03.q4.solution())
     shown = ch08.q5.solution()._repr_html_()
     assert "<pre><code>my_test = {" in shown and "<p>Sample answer: in our run" in shown
     assert "<br>" not in shown  # the answer's markdown line breaks join into one paragraph
