@@ -3,8 +3,8 @@
 The real check runs in a fresh Python process, as a pupil's kernel starts: no offline switch set (HF_HUB_OFFLINE and
 friends are read once, at import, so an earlier test's setting would make this one pass for the wrong reason), and
 every socket connection and name lookup refused and recorded before anything is imported. It then takes every path a
-notebook uses to load a model, a tokenizer, an encoder or the speeches, and must record nothing. Only the explicit
-request for the hub may try to connect, and only at a pinned commit.
+notebook uses to load a model, a tokenizer (trained or packaged), an encoder, the speeches or word frequencies, and
+must record nothing. Only the explicit request for the hub may try to connect, and only at a pinned commit.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ socket.create_connection = refuse("create_connection")
 socket.getaddrinfo = refuse("getaddrinfo")
 
 import werkstatt
-from werkstatt import bias, data, models
+from werkstatt import bias, data, models, tokens
 
 asked = []
 probe = models.hub_reachable
@@ -47,6 +47,8 @@ steps = {}
 for name, step in [
     ("speeches de", lambda: data.load_speeches("de")),
     ("speeches en", lambda: data.load_speeches("en")),
+    ("BPE tokenizer (chapter 2)", lambda: tokens.train_bpe([data.speeches_text("de", max_chars=20000)], 300)),
+    ("word frequencies (chapter 2)", lambda: tokens.zipf_table("de", 100)),
     ("load_model smollm2 (chapters 5-8)", lambda: models.load_model("smollm2", quiet=True)),
     ("load_model minilm (chapter 7)", lambda: models.load_model("minilm", quiet=True)),
     ("sentence encoder (chapter 8)", lambda: bias.sentence_encoder()),
