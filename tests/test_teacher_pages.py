@@ -213,8 +213,11 @@ def test_data_protection_page_cites_its_sources_and_is_linked(language):
         assert source in page, source
     for article in ("Art. 6", "Art. 8", "Art. 13", "Art. 35"):
         assert article in page, article
-    letter = "Elternbrief" if language == "de" else "letter to parents"
-    assert letter in page and "[" in page.split(letter)[-1]  # placeholders to fill in
+    heading = "## Vorlage: Elternbrief" if language == "de" else "## Template: letter to parents"
+    letter = page.split(heading)[1].split("\n## ")[0]
+    placeholders = (("[Name der Schule]", "[Klasse/Kurs]", "[Datum]") if language == "de" else
+                    ("[Name of school]", "[class/course]", "[date]"))
+    assert all(placeholder in letter for placeholder in placeholders), "school, class and dates to fill in"
     for linking in ("00-start-here.md", "00-for-teachers.md", "04-tiny-gpt.md"):
         assert "teachers-data-protection" in (ROOT / "book" / language / linking).read_text(encoding="utf-8"), linking
 
