@@ -11,7 +11,7 @@ import math
 import torch
 from torch import nn
 
-from .errors import WerkstattError, check_range
+from .errors import WerkstattError, check_number, check_range
 from .i18n import msg
 
 
@@ -128,12 +128,32 @@ class CharAttentionModel(nn.Module):
         return self.last_weights[0]
 
 
+def _check_sizes(d_model, n_heads, block, batch) -> tuple[int, int, int, int]:
+    d_model = check_number("d_model", d_model, 1, 4096, whole=True)
+    n_heads = check_number("n_heads", n_heads, 1, 64, whole=True)
+    if d_model % n_heads:
+        raise WerkstattError("attention.heads", d_model=d_model, n_heads=n_heads)
+    return (d_model, n_heads, check_number("block", block, 2, 1024, whole=True),
+            check_number("batch", batch, 1, 1024, whole=True))
+
+
+def _check_text(text: str, block: int) -> None:
+    """The text must hold at least one snippet of `block` characters plus the character after it."""
+    if not isinstance(text, str) or len(text) < block + 2:
+        raise WerkstattError("attention.text_too_short", chars=len(text) if isinstance(text, str) else 0,
+                             minimum=block + 2)
+
+
 def train_char_attention(text: str, steps: int, d_model: int = 32, n_heads: int = 4, block: int = 32,
                          batch: int = 32, seed: int = 0) -> tuple[CharAttentionModel, list[float]]:
     """Train the one-layer model on random snippets of `text`; returns (model, loss per step in nats)."""
     from tqdm.auto import tqdm
 
     check_range("steps", steps, 1, 100_000)
+    steps = int(steps)
+    d_model, n_heads, block, batch = _check_sizes(d_model, n_heads, block, batch)
+    _check_text(text, block)
+    seed = check_number("seed", seed, 0, 2 ** 32 - 1, whole=True)
     generator = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
     vocab = sorted(set(text))
@@ -160,9 +180,14 @@ def train_char_attention(text: str, steps: int, d_model: int = 32, n_heads: int 
 @torch.no_grad()
 def evaluate_loss(model: CharAttentionModel, text: str, batches: int = 20, batch: int = 32, seed: int = 1) -> float:
     """Average cross-entropy (nats) on random snippets of `text` with characters the model knows."""
+    check_number("batches", batches, 1, 10_000, whole=True)
+    check_number("batch", batch, 1, 1024, whole=True)
+    if not isinstance(text, str):
+        raise WerkstattError("attention.text_too_short", chars=0, minimum=model.block + 2)
     model.eval()
     generator = torch.Generator().manual_seed(seed)
-    data = torch.tensor([model.index[c] for c in text if c in model.index])
+    data = torch.tensor([model.index[c] for c in text if c in model.index], dtype=torch.long)
+    _check_text("x" * len(data), model.block)  # only the characters the model knows count
     total = 0.0
     for _ in range(batches):
         index = torch.randint(len(data) - model.block - 1, (batch, 1), generator=generator) + torch.arange(model.block)
@@ -194,6 +219,10 @@ def attention_explorer(model: CharAttentionModel, sentences: list[str]):
 
     from .plots import show
 
+    if isinstance(sentences, str):
+        sentences = [sentences]
+    if not sentences:
+        raise WerkstattError("attention.empty")
     sentence = widgets.Combobox(value=sentences[0], options=list(sentences), description=msg("attention.widget_sentence"),
                                 ensure_option=False, layout=widgets.Layout(width="32em"))
     head = widgets.ToggleButtons(options=[(str(h + 1), h) for h in range(model.n_heads)],

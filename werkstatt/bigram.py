@@ -10,7 +10,7 @@ from collections import Counter
 
 import numpy as np
 
-from .errors import WerkstattError, check_range
+from .errors import WerkstattError, check_number, check_range
 
 
 def bigram_counts(text: str) -> Counter:
@@ -30,6 +30,9 @@ class BigramModel:
     """Next-character probabilities from counts, with add-one smoothing so nothing is impossible."""
 
     def __init__(self, text: str, smoothing: float = 1.0) -> None:
+        if not isinstance(text, str) or len(text) < 2:
+            raise WerkstattError("bigram.no_text")
+        check_number("smoothing", smoothing, 0, 100, low_open=True)
         self.vocab = sorted(set(text))
         self.index = {char: i for i, char in enumerate(self.vocab)}
         size = len(self.vocab)
@@ -48,6 +51,8 @@ class BigramModel:
 
     def loss(self, text: str) -> float:
         """Average cross-entropy in nats: -mean log P(next | current), over pairs both seen in training."""
+        if not isinstance(text, str):
+            raise WerkstattError("bigram.no_text")
         pairs = [(a, b) for a, b in zip(text, text[1:]) if a in self.index and b in self.index]
         if not pairs:
             return math.nan
@@ -56,6 +61,8 @@ class BigramModel:
 
     def sample(self, start: str, length: int, temperature: float = 1.0, seed: int = 0) -> str:
         """Generate `length` characters after `start`, each drawn from the counts of the one before."""
+        length = check_number("length", length, 0, 100_000, whole=True)
+        seed = check_number("seed", seed, 0, 2 ** 32 - 1, whole=True)
         rng = np.random.default_rng(seed)
         out = [start]
         for _ in range(length):

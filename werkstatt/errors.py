@@ -55,7 +55,7 @@ def install_friendly_errors() -> bool:
 
 
 def shown(value: object) -> str:
-    """A value as a learner should read it in a message: numbers the edition's way (0,001 · 1.500 · 1e-06), text quoted."""
+    """A value as a learner should read it in a message: numbers the edition's way (0,001 · 1.500 · 1e-07), text quoted."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, int):
@@ -64,8 +64,8 @@ def shown(value: object) -> str:
         return str(value)  # nan, inf
     if value == 0:
         return "0"
-    if 1e-4 <= abs(value) < 1e9:
-        digits = max(0, min(6, 4 - int(math.floor(math.log10(abs(value))))))
+    if 1e-6 <= abs(value) < 1e9:  # 0,000001 as the notebooks write learning rates; smaller ones as 1e-07
+        digits = max(0, min(8, 4 - int(math.floor(math.log10(abs(value))))))
         text = num(value, digits)
         if digits:
             from babel.numbers import get_decimal_symbol

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import WerkstattError
+from .errors import WerkstattError, check_number, shown
 from .i18n import msg
 
 
@@ -17,6 +17,9 @@ def hidden_states(model, tokenizer, texts: list[str], max_tokens: int = 64, batc
     """
     import torch
 
+    texts = _check_texts(texts)
+    max_tokens = check_number("max_tokens", max_tokens, 1, 2048, whole=True)
+    batch_size = check_number("batch_size", batch_size, 1, 64, whole=True)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     tokenizer.padding_side = "right"
@@ -32,6 +35,18 @@ def hidden_states(model, tokenizer, texts: list[str], max_tokens: int = 64, batc
     return np.concatenate(rows, axis=1)
 
 
+def _check_texts(texts) -> list[str]:
+    if isinstance(texts, str):
+        texts = [texts]
+    try:
+        texts = list(texts)
+    except TypeError:
+        texts = []
+    if not texts or not all(isinstance(t, str) and t.strip() for t in texts):
+        raise WerkstattError("probe.no_texts")
+    return texts
+
+
 def control_labels(groups: list[str], labels: list[str], seed: int = 0) -> list[str]:
     """A control task in the spirit of Hewitt & Liang (2019): each group (speaker) gets one random label.
 
@@ -40,6 +55,8 @@ def control_labels(groups: list[str], labels: list[str], seed: int = 0) -> list[
     """
     from collections import Counter
 
+    if len(groups) != len(labels) or not groups:
+        raise WerkstattError("probe.unequal", first=len(groups), second=len(labels))
     rng = np.random.default_rng(seed)
     unique = sorted(set(groups))
     rng.shuffle(unique)
@@ -63,8 +80,13 @@ def probe_accuracy(features: np.ndarray, labels: list[str], seed: int = 0, test_
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    labels = np.asarray(labels)
-    counts = {label: int((labels == label).sum()) for label in set(labels)}
+    check_number("test_fraction", test_fraction, 0.1, 0.5)
+    features, labels = np.asarray(features, dtype=float), np.asarray(labels)
+    if features.ndim != 3 or features.shape[1] != len(labels):
+        raise WerkstattError("probe.unequal", first=features.shape[1] if features.ndim == 3 else 0, second=len(labels))
+    counts = {label: int((labels == label).sum()) for label in set(labels.tolist())}
+    if len(counts) < 2:
+        raise WerkstattError("probe.one_label", label=shown(next(iter(counts), "–")))
     if min(counts.values()) < 4:
         raise WerkstattError("probe.too_few", needed=4, found=min(counts.values()))
     index = np.arange(len(labels))
@@ -107,6 +129,7 @@ def logit_lens(model, tokenizer, text: str, top: int = 1) -> list[list[tuple[str
 
     from .models import context_length, encode_prompt
 
+    top = check_number("top", top, 1, 50, whole=True)
     ids = encode_prompt(tokenizer, text, context_length(model))
     with torch.no_grad():
         out = model(ids, output_hidden_states=True)
@@ -160,6 +183,7 @@ def two_party_sample(speeches, per_class: int, seed: int = 0) -> tuple[list[str]
     """Texts, party labels and speakers of `per_class` speeches from each of the two largest parties (no chair)."""
     from collections import Counter
 
+    per_class = check_number("per_class", per_class, 4, 100_000, whole=True)
     rows = [row for row in speeches if not row["chair"] and row["party"] not in ("", "NA")]
     parties = [party for party, _ in Counter(row["party"] for row in rows).most_common(2)]
     rng = np.random.default_rng(seed)
@@ -181,6 +205,8 @@ def token_probability_per_layer(model, tokenizer, text: str, token_id: int) -> l
 
     from .models import context_length, encode_prompt
 
+    vocab = model.config.vocab_size
+    check_number("token_id", token_id, 0, vocab - 1, whole=True)
     ids = encode_prompt(tokenizer, text, context_length(model))
     with torch.no_grad():
         out = model(ids, output_hidden_states=True)

@@ -10,7 +10,7 @@ from collections import Counter
 
 import numpy as np
 
-from .errors import WerkstattError, check_range
+from .errors import WerkstattError, check_number, check_range
 from .i18n import msg
 
 
@@ -50,6 +50,8 @@ def train_bpe(texts: list[str], vocab_size: int):
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
     check_range("vocab_size", vocab_size, 50, 100_000)
+    vocab_size = int(vocab_size)
+    texts = _texts(texts)
     tokenizer = Tokenizer(models.BPE(unk_token="[UNK]"))
     tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
     tokenizer.decoder = decoders.Metaspace()
@@ -58,9 +60,22 @@ def train_bpe(texts: list[str], vocab_size: int):
     return tokenizer
 
 
+def _texts(texts) -> list[str]:
+    """One text or a list of texts as a list (a single text would otherwise be read character by character)."""
+    if isinstance(texts, str):
+        texts = [texts]
+    try:
+        texts = [t for t in texts if isinstance(t, str) and t.strip()]
+    except TypeError:
+        texts = []
+    if not texts:
+        raise WerkstattError("tokens.empty_text")
+    return texts
+
+
 def count_tokens(tokenizer, text: str) -> int:
     """How many tokens `text` costs with this tokenizer."""
-    if not text:
+    if not isinstance(text, str) or not text:
         raise WerkstattError("tokens.empty_text")
     return len(tokenizer.encode(text).ids)
 
@@ -99,6 +114,9 @@ def zipf_table(language: str, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Ranks 1..n and the share of all running words for the n most common words (from `wordfreq`)."""
     import wordfreq
 
+    n = check_number("n", n, 1, 100_000, whole=True)
+    if language not in wordfreq.available_languages():
+        raise WerkstattError("tokens.unknown_language", language=repr(language), known="de, en")
     words = wordfreq.top_n_list(language, n)
     shares = np.array([wordfreq.word_frequency(word, language) for word in words])
     return np.arange(1, len(words) + 1), shares
@@ -132,7 +150,12 @@ class WordVectors:
     def __init__(self, text: str, vocab_size: int = 2000, window: int = 2, dims: int = 50) -> None:
         from scipy import sparse
 
-        words = words_of(text)
+        vocab_size = check_number("vocab_size", vocab_size, 10, 100_000, whole=True)
+        window = check_number("window", window, 1, 20, whole=True)
+        dims = check_number("dims", dims, 2, 1000, whole=True)
+        words = words_of(text) if isinstance(text, str) else []
+        if len(set(words)) < 10:  # fewer distinct words leave nothing to compare
+            raise WerkstattError("tokens.too_few_words", words=len(set(words)), minimum=10)
         self.words = [w for w, _ in Counter(words).most_common(vocab_size)]
         self.index = {w: i for i, w in enumerate(self.words)}
         ids = np.array([self.index.get(w, -1) for w in words])
@@ -158,6 +181,8 @@ class WordVectors:
         self.vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
     def __getitem__(self, word: str) -> np.ndarray:
+        if not isinstance(word, str):
+            raise WerkstattError("tokens.unknown_word", word=repr(word), size=len(self.words))
         word = word.lower()
         if word not in self.index:
             raise WerkstattError("tokens.unknown_word", word=word, size=len(self.words))
@@ -165,6 +190,7 @@ class WordVectors:
 
     def neighbours(self, word: str, k: int = 5) -> list[tuple[str, float]]:
         """The k words whose vectors point in the most similar direction (cosine similarity)."""
+        k = check_number("k", k, 1, len(self.words), whole=True)
         similarity = self.vectors @ self[word]
         order = [i for i in np.argsort(-similarity) if self.words[i] != word.lower()][:k]
         return [(self.words[i], round(float(similarity[i]), 2)) for i in order]

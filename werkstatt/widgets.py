@@ -1,6 +1,7 @@
 """Interactive widgets (ipywidgets). Each also works as a static picture when no kernel runs it."""
 from __future__ import annotations
 
+from .errors import check_number
 from .i18n import msg, num
 from .plots import probability_bars, visible
 
@@ -14,6 +15,7 @@ def temperature_explorer(model, start: str = "e", length: int = 120):
     from .bigram import apply_temperature
     from .plots import show
 
+    length = check_number("length", length, 1, 10_000, whole=True)
     temperature = widgets.FloatSlider(value=1.0, min=0.1, max=3.0, step=0.1, description=msg("widgets.temperature"),
                                       continuous_update=False)
     choices = [c for c in model.vocab if c.isalpha()] or model.vocab
