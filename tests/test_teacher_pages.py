@@ -159,8 +159,10 @@ def test_chapter_pages_that_state_a_time_agree_with_their_notebooks():
         for number in range(1, 10):
             found = re.search(pattern[language], lesson_plans.page(number, language))
             if found:
-                assert int(found.group(1)) == lesson_plans.stated_minutes("notebooks", number, language)
-                assert int(found.group(2)) == lesson_plans.stated_minutes("exercises", number, language)
+                stated = (lesson_plans.stated_minutes("notebooks", number, language),
+                          lesson_plans.stated_minutes("exercises", number, language))
+                assert (int(found.group(1)), int(found.group(2))) == stated, \
+                    f"{language} chapter {number}: the book page says {found.group(0)!r}, the notebooks {stated}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
