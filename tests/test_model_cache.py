@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from werkstatt import WerkstattError, cache, i18n, models
+from werkstatt import cache, i18n, models
 from werkstatt import __main__ as command_line
 
 NAME = "fake-model"
@@ -217,11 +217,13 @@ def test_prefetch_builds_verifies_and_tidies_up(shared, monkeypatch, capsys, lan
     monkeypatch.setattr(models, "_convert_gguf", lambda package, work: build(work))
     leftover = shared / f".{models.SMOLLM2}-killed"
     leftover.mkdir()
+    shared.chmod(0o700)  # as an admin's umask of 077 would make it
     assert command_line.main(["prefetch"]) == 0
     out = capsys.readouterr().out
     assert cache.problem(shared / models.SMOLLM2) is None and not leftover.exists()
     assert i18n.msg("prefetch.leftover", folder=leftover) in out
     assert i18n.msg("prefetch.done", folder=shared) in out
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755  # every pupil may enter the shared folder
     assert command_line.main(["prefetch", "--check"]) == 0
 
 

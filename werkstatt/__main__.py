@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import stat
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -77,8 +78,18 @@ def prefetch(check_only: bool = False) -> int:
             print(msg("prefetch.ready", name=entry.name, folder=target, size=_size(target)), flush=True)
         else:
             print(msg("prefetch.packaged", name=entry.name, folder=models.packaged_folder(entry.name)), flush=True)
+    if not check_only and not failures:
+        _open_folder(base)
     print(msg("prefetch.failed" if failures else "prefetch.done", folder=base), flush=True)
     return 1 if failures else 0
+
+
+def _open_folder(folder: Path) -> None:
+    # A shared cache's own folder must let every user in (an admin's umask of 077 would lock the pupils out).
+    try:
+        folder.chmod(stat.S_IMODE(folder.stat().st_mode) | 0o555)
+    except OSError:  # not ours to change: the kernels will say so if they cannot read it
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
