@@ -120,7 +120,7 @@ REGISTRY: dict[str, ModelInfo] = {
         # tokenizer.json, tokenizer_config.json - no licence file; the card's front matter says only "license: other".
         # The project's licence text, "LLäMmlein RESEARCH-ONLY RAIL-M" (generated 2024-11-15), is license.md in
         # LSX-UniWue/LLaMmlein_1B (commit 0e37388): research use only, with use restrictions - it matters for schools.
-        revision="dfe7dacc95985dba9bd72424c136e6bcf55c4c08", licence="LLäMmlein Research-Only RAIL-M (card: other)",
+        revision="dfe7dacc95985dba9bd72424c136e6bcf55c4c08", licence="LLäMmlein Research-Only RAIL-M",
         parameters=125_000_000, languages=("de",), ram_gb=0.6, kind="causal",
         artifacts={
             "training_code": _a(OPEN, "huggingface.co/LSX-UniWue/LLaMmlein_120M; arXiv:2411.11171"),
