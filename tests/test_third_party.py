@@ -25,7 +25,10 @@ MEDIA = re.compile(r"\.(png|jpe?g|gif|svg|webp|tiff?|pdf|mp3|mp4|wav|ogg|webm|do
 
 
 def project_files() -> list[str]:
-    """What a fresh clone holds: tracked files and new files git does not ignore."""
+    """What a fresh clone holds: tracked files and new files git does not ignore (every file outside a checkout)."""
+    if not (ROOT / ".git").exists():
+        return [p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*") if p.is_file()
+                and not {".venv", "_build", "node_modules", ".git"} & set(p.relative_to(ROOT).parts)]
     listing = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                              capture_output=True, check=True).stdout.decode("utf-8")
     return [name for name in listing.split("\0") if name and (ROOT / name).is_file()]
