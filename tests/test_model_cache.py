@@ -152,6 +152,15 @@ def test_a_damaged_copy_in_a_read_only_cache_is_explained_in_one_sentence(shared
     assert result.stdout.strip() == f"WerkstattError {expected}"
 
 
+def test_a_damaged_copy_that_may_not_be_replaced_is_explained_before_any_conversion(shared):
+    folder = cache.ensure(NAME, build, announce=False)
+    DAMAGE["empty weights"](folder)
+    read_only(folder)  # the cache folder itself stays writable, the model's folder does not
+    result = unprivileged(["-c", CHILD.replace("def build(work):", "def build(work):\n    print('BUILDING')"), "en"])
+    assert result.stdout.splitlines()[-1].startswith("WerkstattError "), result.stdout + result.stderr
+    assert "BUILDING" not in result.stdout and not list(shared.glob(f".{NAME}-*"))
+
+
 def test_an_unwritable_home_is_explained_instead_of_a_permission_error(shared, monkeypatch, language):
     home = shared / "home"
     home.mkdir()

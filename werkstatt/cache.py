@@ -151,6 +151,8 @@ def ensure(name: str, build: Callable[[Path], None], announce: bool = True) -> P
                 return target
             if target.exists():
                 print(msg("cache.repairing", name=name, folder=target, problem=wrong), flush=True)
+                # The damaged copy goes first: where that is not allowed, say so now, not after a minute's work.
+                shutil.rmtree(target)
             if announce:
                 print(msg("cache.converting", name=name, folder=base,
                           seconds=num(CONVERSION_SECONDS.get(name, 60))), flush=True)
@@ -161,8 +163,6 @@ def ensure(name: str, build: Callable[[Path], None], announce: bool = True) -> P
                 _open_to_all(work)
                 write_checksums(work)
                 (work / CHECKSUMS).chmod(0o644)
-                if target.exists():
-                    shutil.rmtree(target)
                 os.replace(work, target)  # atomic: other processes see either nothing or the whole folder
             finally:
                 if work.exists():
