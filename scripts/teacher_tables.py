@@ -17,6 +17,7 @@ import re
 import sys
 from pathlib import Path
 
+import hub_tables
 import lesson_plans
 from werkstatt.i18n import text
 
@@ -134,7 +135,8 @@ BLOCKS = {"times": times_table, "resources": resources_table, "tljh": tljh_block
           "bias": lambda results, language: lesson_plans.bias_block(language),
           "unit": lambda results, language: lesson_plans.unit_block(language),
           "seminar": lambda results, language: lesson_plans.seminar_block(language),
-          "startup": lambda results, language: lesson_plans.startup_block(language)}
+          "startup": lambda results, language: lesson_plans.startup_block(language),
+          "class": hub_tables.class_block}
 
 
 def block(name: str, results: dict, language: str) -> str:

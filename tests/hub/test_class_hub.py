@@ -157,7 +157,9 @@ def test_a_class_on_jupyterhub(as_root):
     pupil_conversions += int(cache_after != prefetched["snapshot"])
     figures = {
         "measured": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%MZ"),
-        "command": "sudo make hub-test" + (f" (WERKSTATT_HUB_PUPILS={PUPILS})" if PUPILS != 3 else ""),
+        "command": " ".join(["sudo make hub-test", *[f"{key}={value}" for key, value in (
+            ("HUB_RESULTS", os.environ.get("WERKSTATT_HUB_RESULTS")), ("WERKSTATT_HUB_PUPILS", PUPILS != 3 and PUPILS),
+            ("WERKSTATT_HUB_PROFILE", PROFILE != "quick" and PROFILE)) if value]]),
         "machine": {"cpu_count": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 1024 ** 3, 1),
                     "python": platform.python_version(), "load_average_5min": round(os.getloadavg()[1], 2)},
         "pupils": PUPILS, "profile": PROFILE, "notebooks": list(NOTEBOOKS),
