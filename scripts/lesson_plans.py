@@ -225,7 +225,8 @@ def startup_block(language: str) -> str:
     head = "| " + " | ".join(text(f"teacher.{c}", language) for c in ("step", "seconds", "kind")) + " |\n|---|---|---|"
     return head + "\n" + "\n".join(rows) + "\n\n" + text(
         "teacher.startup_source", language, command=data.get("command", "benchmarks/startup.py"),
-        date=data.get("measured", "")[:10], startup=startup_minutes(figures), first=first_load_minutes(figures))
+        date=data.get("measured", "")[:10], note=text("teacher.shared", language) if data.get("shared_machine") else "",
+        startup=startup_minutes(figures), first=first_load_minutes(figures))
 
 
 # ---------------------------------------------------------------------------------------------------------
