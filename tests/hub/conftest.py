@@ -4,6 +4,14 @@ Run it with `make hub-test` (part of `make test`), or directly as root:
     sudo .venv/bin/python -m pytest tests/hub -q
 It is left out of `pytest tests` (the quick unit run), because it creates system users and takes minutes.
 It needs root; elsewhere it is skipped with a notice, except in CI (CI=true), where it must run.
+
+What it needs besides the course's environment (`make setup` installs jupyterhub and nbgitpuller from the lock):
+- Node.js 20 or newer with npm: JupyterHub's proxy, configurable-http-proxy, pinned in tools/hub (`npm ci`);
+- git, useradd/userdel/chpasswd (Debian: passwd) and PAM (the pupils log in with a password, as on a school server);
+- the pupils' servers run as other Linux users, so other users must be able to enter every folder above .venv, the
+  repository and the Python .venv was made from, and read their files. The test checks this first and names the
+  folders to open (e.g. `chmod o+x /root` when .venv was made from a Python under /root).
+Only 127.0.0.1 is used; one run at a time (a lock file), and everything it started is stopped by process id.
 """
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ Settings: WERKSTATT_HUB_PUPILS (default 3), WERKSTATT_HUB_PROFILE (default quick
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import platform
@@ -89,7 +90,18 @@ print(json.dumps({{"homes": seen, "model": str(folder), "cache_writable": os.acc
     report["seconds"] = round(time.perf_counter() - started, 1)
 
 
-def test_a_class_on_jupyterhub(as_root):
+@pytest.fixture
+def alone():
+    """One hub test at a time on a machine: a second one would remove the first one's pupils."""
+    with open(Path(tempfile.gettempdir()) / "ki-werkstatt-hub-test.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pytest.fail("another hub test is running on this machine; run this one after it has finished")
+        yield
+
+
+def test_a_class_on_jupyterhub(as_root, alone):
     assert classroom.PROXY.exists(), "configurable-http-proxy is missing: npm ci --prefix tools/hub (make hub-test does it)"
     test_started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix="ki-werkstatt-hub-"))
