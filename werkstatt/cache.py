@@ -150,9 +150,9 @@ def ensure(name: str, build: Callable[[Path], None], announce: bool = True) -> P
             if wrong is None:
                 return target
             if target.exists():
-                print(msg("cache.repairing", name=name, folder=target, problem=wrong), flush=True)
                 # The damaged copy goes first: where that is not allowed, say so now, not after a minute's work.
                 shutil.rmtree(target)
+                print(msg("cache.repairing", name=name, folder=target, problem=wrong), flush=True)
             if announce:
                 print(msg("cache.converting", name=name, folder=base,
                           seconds=num(CONVERSION_SECONDS.get(name, 60))), flush=True)
