@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from .errors import WerkstattError, check_number, check_range
-from .i18n import msg
+from .i18n import msg, num
 
 
 # --- the computation chapter 3 derives --------------------------------------------------------
@@ -117,7 +117,7 @@ class CharAttentionModel(nn.Module):
         if unknown:
             raise WerkstattError("attention.unknown_chars", chars=" ".join(repr(c) for c in unknown))
         if len(sentence) > self.block:
-            raise WerkstattError("attention.too_long", length=len(sentence), block=self.block)
+            raise WerkstattError("attention.too_long", length=num(len(sentence)), block=num(self.block))
         return torch.tensor([[self.index[char] for char in sentence]])
 
     @torch.no_grad()
@@ -132,7 +132,7 @@ def _check_sizes(d_model, n_heads, block, batch) -> tuple[int, int, int, int]:
     d_model = check_number("d_model", d_model, 1, 4096, whole=True)
     n_heads = check_number("n_heads", n_heads, 1, 64, whole=True)
     if d_model % n_heads:
-        raise WerkstattError("attention.heads", d_model=d_model, n_heads=n_heads)
+        raise WerkstattError("attention.heads", d_model=num(d_model), n_heads=num(n_heads))
     return (d_model, n_heads, check_number("block", block, 2, 1024, whole=True),
             check_number("batch", batch, 1, 1024, whole=True))
 
@@ -140,8 +140,8 @@ def _check_sizes(d_model, n_heads, block, batch) -> tuple[int, int, int, int]:
 def _check_text(text: str, block: int) -> None:
     """The text must hold at least one snippet of `block` characters plus the character after it."""
     if not isinstance(text, str) or len(text) < block + 2:
-        raise WerkstattError("attention.text_too_short", chars=len(text) if isinstance(text, str) else 0,
-                             minimum=block + 2)
+        raise WerkstattError("attention.text_too_short", chars=num(len(text) if isinstance(text, str) else 0),
+                             minimum=num(block + 2))
 
 
 def train_char_attention(text: str, steps: int, d_model: int = 32, n_heads: int = 4, block: int = 32,
@@ -183,7 +183,7 @@ def evaluate_loss(model: CharAttentionModel, text: str, batches: int = 20, batch
     check_number("batches", batches, 1, 10_000, whole=True)
     check_number("batch", batch, 1, 1024, whole=True)
     if not isinstance(text, str):
-        raise WerkstattError("attention.text_too_short", chars=0, minimum=model.block + 2)
+        raise WerkstattError("attention.text_too_short", chars=0, minimum=num(model.block + 2))
     model.eval()
     generator = torch.Generator().manual_seed(seed)
     data = torch.tensor([model.index[c] for c in text if c in model.index], dtype=torch.long)

@@ -48,7 +48,7 @@ def check_template(template: str) -> str:
     if count == 0:
         raise WerkstattError("bias.no_placeholder", template=template)
     if count > 1:
-        raise WerkstattError("bias.many_placeholders", template=template, count=count)
+        raise WerkstattError("bias.many_placeholders", template=template, count=num(count))
     return template
 
 
@@ -60,7 +60,7 @@ def check_pairs(first: Sequence, second: Sequence, first_name: str = "A", second
         if group is None or len(group) == 0:
             raise WerkstattError("bias.empty_group", name=name)
     if len(first) != len(second):
-        raise WerkstattError("bias.unequal_lengths", first=len(first), second=len(second))
+        raise WerkstattError("bias.unequal_lengths", first=num(len(first)), second=num(len(second)))
 
 
 def check_table(table, columns: Sequence[str], name: str = "table"):
@@ -248,7 +248,7 @@ def _check_weat(X, Y, A, B) -> None:
         if group is None or len(group) == 0:
             raise WerkstattError("bias.empty_group", name=name)
     if len(X) != len(Y):
-        raise WerkstattError("bias.unequal_lengths", first=len(X), second=len(Y))
+        raise WerkstattError("bias.unequal_lengths", first=num(len(X)), second=num(len(Y)))
 
 
 def weat_effect_size(X, Y, A, B) -> float:
@@ -411,7 +411,7 @@ def oriented_gaps(table, gaps: Sequence[float]) -> np.ndarray:
     """
     check_table(table, ("stereotype",))
     if len(gaps) != len(table):
-        raise WerkstattError("bias.unequal_lengths", first=len(table), second=len(gaps))
+        raise WerkstattError("bias.unequal_lengths", first=num(len(table)), second=num(len(gaps)))
     sign = table["stereotype"].map({"female": 1.0, "male": -1.0}).astype(float).to_numpy()
     return np.asarray(gaps, dtype=float) * sign
 

@@ -120,7 +120,7 @@ def add_lora(model, rank: int = 8, layers: int = 8, targets: tuple[str, ...] = (
     model = _without_untrained_adapters(model)
     total = model.config.num_hidden_layers
     if isinstance(layers, bool) or not isinstance(layers, int) or not 1 <= layers <= total:
-        raise WerkstattError("finetune.layers", value=shown(layers), total=total)
+        raise WerkstattError("finetune.layers", value=shown(layers), total=num(total))
     targets = _check_targets(model, targets)
     config = LoraConfig(r=rank, lora_alpha=alpha or 2 * rank, lora_dropout=0.0, target_modules=list(targets),
                         layers_to_transform=list(range(total - layers, total)), bias="none", task_type="CAUSAL_LM")

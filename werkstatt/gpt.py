@@ -19,7 +19,7 @@ import torch
 import torch.nn as nn
 from torch.nn import functional as F
 
-from .errors import WerkstattError, check_number
+from .errors import WerkstattError, check_number, shown
 from .i18n import num
 
 
@@ -38,11 +38,11 @@ class GPTConfig:
         for name, low in (("vocab_size", 1), ("context", 1), ("n_layer", 1), ("n_head", 1), ("n_embd", 1)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise WerkstattError("gpt.bad_size", name=name, value=value, low=low)
+                raise WerkstattError("gpt.bad_size", name=name, value=shown(value), low=num(low))
         check_number("dropout", self.dropout, 0, 0.9)
         if self.n_embd % self.n_head:
             suggestion = max(self.n_head, round(self.n_embd / self.n_head) * self.n_head)
-            raise WerkstattError("gpt.heads", n_embd=self.n_embd, n_head=self.n_head, suggestion=suggestion)
+            raise WerkstattError("gpt.heads", n_embd=num(self.n_embd), n_head=num(self.n_head), suggestion=num(suggestion))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -141,7 +141,7 @@ class GPT(nn.Module):
         """Token ids (batch, time) -> (logits (batch, time, vocab), cross-entropy loss or None)."""
         B, T = idx.shape
         if T > self.config.context:
-            raise WerkstattError("gpt.too_long", length=T, context=self.config.context)
+            raise WerkstattError("gpt.too_long", length=num(T), context=num(self.config.context))
         pos = torch.arange(T, device=idx.device)
         x = self.transformer.drop(self.transformer.wte(idx) + self.transformer.wpe(pos))
         for block in self.transformer.h:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import WerkstattError, check_number, shown
-from .i18n import msg
+from .i18n import msg, num
 
 
 def hidden_states(model, tokenizer, texts: list[str], max_tokens: int = 64, batch_size: int = 4) -> np.ndarray:
@@ -56,7 +56,7 @@ def control_labels(groups: list[str], labels: list[str], seed: int = 0) -> list[
     from collections import Counter
 
     if len(groups) != len(labels) or not groups:
-        raise WerkstattError("probe.unequal", first=len(groups), second=len(labels))
+        raise WerkstattError("probe.unequal", first=num(len(groups)), second=num(len(labels)))
     rng = np.random.default_rng(seed)
     unique = sorted(set(groups))
     rng.shuffle(unique)
@@ -83,12 +83,13 @@ def probe_accuracy(features: np.ndarray, labels: list[str], seed: int = 0, test_
     check_number("test_fraction", test_fraction, 0.1, 0.5)
     features, labels = np.asarray(features, dtype=float), np.asarray(labels)
     if features.ndim != 3 or features.shape[1] != len(labels):
-        raise WerkstattError("probe.unequal", first=features.shape[1] if features.ndim == 3 else 0, second=len(labels))
+        raise WerkstattError("probe.unequal", first=num(features.shape[1] if features.ndim == 3 else 0),
+                              second=num(len(labels)))
     counts = {label: int((labels == label).sum()) for label in set(labels.tolist())}
     if len(counts) < 2:
         raise WerkstattError("probe.one_label", label=shown(next(iter(counts), "–")))
     if min(counts.values()) < 4:
-        raise WerkstattError("probe.too_few", needed=4, found=min(counts.values()))
+        raise WerkstattError("probe.too_few", needed=num(4), found=num(min(counts.values())))
     index = np.arange(len(labels))
     train, test = train_test_split(index, test_size=test_fraction, random_state=seed, stratify=labels)
     scores = []
@@ -191,7 +192,7 @@ def two_party_sample(speeches, per_class: int, seed: int = 0) -> tuple[list[str]
     for party in parties:
         pool = [row for row in rows if row["party"] == party]
         if len(pool) < per_class:
-            raise WerkstattError("probe.too_few", needed=per_class, found=len(pool))
+            raise WerkstattError("probe.too_few", needed=num(per_class), found=num(len(pool)))
         for i in rng.choice(len(pool), per_class, replace=False):
             texts.append(pool[i]["text"])
             labels.append(party)

@@ -264,13 +264,13 @@ def _write_contents(folder: Path, model: GPT, tokenizer: CharTokenizer, *, train
     env = environment()
     hardware = env["hardware"]["gpu"] or f'{env["hardware"]["cpu_count"]} CPU ({env["hardware"]["machine"]})'
     card = msg("release.card", licence=licence, language=get_language(), name=name,
-               n_layer=model.config.n_layer, n_head=model.config.n_head, n_embd=model.config.n_embd,
-               context=model.config.context, parameters=num(model.num_parameters()), vocab_size=tokenizer.vocab_size,
+               n_layer=num(model.config.n_layer), n_head=num(model.config.n_head), n_embd=num(model.config.n_embd),
+               context=num(model.config.context), parameters=num(model.num_parameters()), vocab_size=num(tokenizer.vocab_size),
                source=source, train_percent=round(100 * len(train_text) / total),
                test_percent=round(100 * len(test_text) / total), train_chars=num(len(train_text)),
                test_chars=num(len(test_text)), train_sha256=data_info["train"]["sha256"],
-               test_sha256=data_info["test"]["sha256"], steps=history.steps[-1] if history.steps else 0,
-               batch_size=train_config.batch_size, lr=shown(train_config.lr), schedule=train_config.schedule,
+               test_sha256=data_info["test"]["sha256"], steps=num(history.steps[-1] if history.steps else 0),
+               batch_size=num(train_config.batch_size), lr=shown(train_config.lr), schedule=train_config.schedule,
                seed=train_config.seed, seconds=num(history.seconds), hardware=hardware,
                val_loss=num(history.final_val_loss, 3),
                bigram_loss=num(bigram_loss, 3) if bigram_loss is not None else "–", data_licence=data_licence,
@@ -389,3 +389,28 @@ def _short(error: Exception) -> str:
     """The first line of a library's error, short enough for one sentence."""
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return text[:160]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The course's reference model: chapter 4's tiny GPT trained in the standard profile on the edition's speeches,
+# shipped inside the package (scripts/train_reference.py rebuilds it). Chapter 4 shows it beside the learner's model.
+
+def reference_folder(language: str | None = None) -> Path:
+    """Where the reference release of `language` (default: the edition's) lies inside the package."""
+    from .data import SPEECH_FILES
+
+    language = language or get_language()
+    if language not in SPEECH_FILES:
+        raise WerkstattError("data.no_corpus", language=language, corpora=", ".join(SPEECH_FILES))
+    return Path(__file__).parent / "reference" / f"tiny-gpt-{language}"
+
+
+def load_reference(language: str | None = None) -> tuple[GPT, CharTokenizer, dict]:
+    """The course's reference model, offline: (model, tokenizer, training metadata) of the edition's release."""
+    folder = reference_folder(language)
+    model, tokenizer = load_release(folder)
+    metadata = _json(folder / ARTIFACTS["training_metadata"])
+    if metadata is None:
+        raise WerkstattError("release.damaged", folder=str(folder), file=ARTIFACTS["training_metadata"],
+                             reason="JSON")
+    return model, tokenizer, metadata

@@ -11,7 +11,7 @@ from collections import Counter
 import numpy as np
 
 from .errors import WerkstattError, check_number, check_range
-from .i18n import msg
+from .i18n import msg, num
 
 
 # Sentences with the same content in both languages (written for the course, CC BY 4.0).
@@ -136,7 +136,7 @@ def zipf_figure(tables: dict[str, tuple[np.ndarray, np.ndarray]]):
     ax.set_xlabel(msg("tokens.zipf_xlabel"))
     ax.set_ylabel(msg("tokens.zipf_ylabel"))
     ax.legend()
-    return fig, msg("tokens.zipf_alt", n=len(ranks))
+    return fig, msg("tokens.zipf_alt", n=num(len(ranks)))
 
 
 def words_of(text: str) -> list[str]:
@@ -155,7 +155,7 @@ class WordVectors:
         dims = check_number("dims", dims, 2, 1000, whole=True)
         words = words_of(text) if isinstance(text, str) else []
         if len(set(words)) < 10:  # fewer distinct words leave nothing to compare
-            raise WerkstattError("tokens.too_few_words", words=len(set(words)), minimum=10)
+            raise WerkstattError("tokens.too_few_words", words=num(len(set(words))), minimum=num(10))
         self.words = [w for w, _ in Counter(words).most_common(vocab_size)]
         self.index = {w: i for i, w in enumerate(self.words)}
         ids = np.array([self.index.get(w, -1) for w in words])
@@ -182,10 +182,10 @@ class WordVectors:
 
     def __getitem__(self, word: str) -> np.ndarray:
         if not isinstance(word, str):
-            raise WerkstattError("tokens.unknown_word", word=repr(word), size=len(self.words))
+            raise WerkstattError("tokens.unknown_word", word=str(word), size=num(len(self.words)))
         word = word.lower()
         if word not in self.index:
-            raise WerkstattError("tokens.unknown_word", word=word, size=len(self.words))
+            raise WerkstattError("tokens.unknown_word", word=word, size=num(len(self.words)))
         return self.vectors[self.index[word]]
 
     def neighbours(self, word: str, k: int = 5) -> list[tuple[str, float]]:

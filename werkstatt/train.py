@@ -8,7 +8,11 @@ a few lines (chapter 8 uses it that way):
     model, tokenizer, history = train_on_text(text, GPTConfig(n_layer=2), TrainConfig(steps=500), plot=False)
 
 Pressing stop (KeyboardInterrupt) ends training early: the model trained so far stays usable and the
-loss curve stays drawn.
+loss curve stays drawn. When a time budget or the stop button ended a run, `train(..., resume=history)` carries
+on from the step where it stopped, with the same optimizer state and the same stream of batches:
+
+    history = train(model, train_data, val_data, train_config)                  # stopped at step 136 of 1,500
+    history = train(model, train_data, val_data, train_config, resume=history)  # steps 137, 138, …
 """
 from __future__ import annotations
 
@@ -63,6 +67,20 @@ class History:
     interrupted: bool = False
     stopped_by_budget: bool = False
     diverged: bool = False        # the loss became NaN or infinite; the model kept its last good weights
+    runs: int = 0                 # how many calls of train() wrote into this history (more than 1 after resume)
+
+    # What a resumed run needs besides the curve (the model, its optimizer, the batch generator): kept as a plain
+    # attribute, not a field, so to_dict() and the release's metadata stay plain numbers.
+    _state = None
+
+    @property
+    def last_step(self) -> int:
+        return self.steps[-1] if self.steps else 0
+
+    @property
+    def can_resume(self) -> bool:
+        """True when train(..., resume=self) can carry on (this history came from train() in this session)."""
+        return self._state is not None
 
     @property
     def final_val_loss(self) -> float:
@@ -112,8 +130,8 @@ def check_data(data: torch.Tensor, context: int, part: str = "train") -> None:
     """Raise WerkstattError when the data cannot fill even one window of `context` tokens plus its target."""
     minimum = context + 2
     if len(data) < minimum:
-        raise WerkstattError("train.too_short", part=msg(f"train.part_{part}"), chars=len(data),
-                             context=context, minimum=minimum)
+        raise WerkstattError("train.too_short", part=msg(f"train.part_{part}"), chars=num(len(data)),
+                             context=num(context), minimum=num(minimum))
 
 
 def get_batch(data: torch.Tensor, batch_size: int, context: int, generator: torch.Generator | None = None):
@@ -147,6 +165,8 @@ def learning_rate(progress: float, step: int, config: TrainConfig) -> float:
         return config.lr
     if config.schedule == "linear":
         return config.lr + (config.min_lr - config.lr) * progress
+    if config.schedule != "cosine":  # an unknown name is a message, never silently cosine
+        check_choice("schedule", config.schedule, SCHEDULES)
     return config.min_lr + 0.5 * (config.lr - config.min_lr) * (1 + math.cos(math.pi * progress))
 
 
@@ -220,11 +240,14 @@ def smooth(values: list[float], weight: float = 0.9) -> list[float]:
 
 def train(model: GPT, train_data, val_data, config: TrainConfig | None = None, *, plot: bool = True,
           progress: bool = True, baseline: float | None = None, baseline_label: str = "",
-          on_eval=None, quiet: bool = False, clock=time.perf_counter) -> History:
+          on_eval=None, quiet: bool = False, clock=time.perf_counter, resume: History | None = None) -> History:
     """Train `model` on token ids; returns the History. Stop (KeyboardInterrupt) keeps the model and the curve.
 
     `on_eval(history)` is called after each validation measurement; returning True stops training.
     `clock` measures training time (benchmarks on a shared machine pass time.process_time).
+    `resume=history` continues a run that a time budget or the stop button ended: from the next step up to
+    `config.steps`, with the same optimizer state and batch stream, and with a fresh time budget for this call.
+    The learning rate goes on from where the step count stands (it had fallen early to fit the budget).
     """
     config = check_config(config or TrainConfig())
     train_data, val_data = as_tensor(train_data), as_tensor(val_data)
@@ -237,20 +260,36 @@ def train(model: GPT, train_data, val_data, config: TrainConfig | None = None, *
     else:
         # On a GPU, let matrix products use TensorFloat-32 (fewer digits inside each product): an H100 step took half as long.
         torch.set_float32_matmul_precision("high")
-    torch.manual_seed(config.seed)
-    generator = torch.Generator().manual_seed(config.seed)
-    optimizer = make_optimizer(model, config)
-    history, live = History(), LivePlot(plot, baseline, baseline_label)
-    bar = _progress_bar(config.steps, progress)
+    if resume is not None:
+        history, optimizer, generator = _resume(resume, model, config, quiet)
+        if history.last_step >= config.steps:
+            return history
+    else:
+        torch.manual_seed(config.seed)
+        generator = torch.Generator().manual_seed(config.seed)
+        optimizer = make_optimizer(model, config)
+        history = History()
+    history._state = {"model": model, "optimizer": optimizer, "generator": generator}
+    history.runs += 1
+    history.interrupted = history.stopped_by_budget = history.diverged = False
+    live = LivePlot(plot, baseline, baseline_label)
+    first = history.last_step  # 0, or the step a resumed run stopped at
+    bar = _progress_bar(config.steps, progress, first)
     model.train()
     start = time.perf_counter()
-    step = 0
+    seconds_before = history.seconds  # the budget counts this call's time only
+    step = first
     good = _Snapshot(model)
     try:
-        for step in range(1, config.steps + 1):
+        for step in range(first + 1, config.steps + 1):
             tick = clock()
-            budget_used = history.seconds / config.time_budget if config.time_budget else 0.0
-            lr = learning_rate(max((step - 1) / config.steps, budget_used), step - 1, config)
+            run_seconds = history.seconds - seconds_before
+            # With a budget, the schedule also ends when the time runs out (so the model settles before it
+            # stops); a resumed run squeezes only the steps still to go into its budget.
+            start_progress = first / config.steps
+            budget_used = run_seconds / config.time_budget if config.time_budget else 0.0
+            lr = learning_rate(max((step - 1) / config.steps, start_progress + (1 - start_progress) * budget_used),
+                               step - 1, config)
             for group in optimizer.param_groups:
                 group["lr"] = lr
             x, y = get_batch(train_data, config.batch_size, context, generator)
@@ -276,14 +315,13 @@ def train(model: GPT, train_data, val_data, config: TrainConfig | None = None, *
                 bar.update(1)
                 if step % 10 == 0:
                     bar.set_postfix(loss=f"{value:.3f}", refresh=False)
-            out_of_time = config.time_budget is not None and history.seconds >= config.time_budget
+            out_of_time = config.time_budget is not None and history.seconds - seconds_before >= config.time_budget
             if step % config.eval_every == 0 or step == config.steps or out_of_time:
                 stop = _evaluate(model, val_data, config, history, step, live, on_eval)
                 if out_of_time and step < config.steps:
                     history.stopped_by_budget = True
                     if not quiet:
-                        print(msg("train.budget", seconds=num(config.time_budget), step=num(step),
-                                  steps=num(config.steps)))
+                        print(budget_message(history, config))
                     break
                 if stop:
                     break
@@ -300,11 +338,37 @@ def train(model: GPT, train_data, val_data, config: TrainConfig | None = None, *
     finally:
         if bar is not None:
             bar.close()
-        history.wall_seconds = time.perf_counter() - start
+        history.wall_seconds += time.perf_counter() - start  # all calls together, like `seconds`
         model.eval()
     if not history.interrupted and not history.diverged and not quiet:
         print(msg("train.done", step=num(step), seconds=num(history.seconds, 1), val_loss=num(history.final_val_loss, 3)))
     return history
+
+
+def budget_message(history: History, config: TrainConfig) -> str:
+    """Why a time budget ended the run, truthfully: the quick profile is the shortened version on purpose; in any
+    other profile this machine is slower (or busier) than the profile plans for, and the learner can carry on."""
+    from .profiles import current_profile
+
+    key = "train.budget_quick" if current_profile() == "quick" else "train.budget_slow"
+    return msg(key, seconds=num(config.time_budget), step=num(history.last_step), steps=num(config.steps))
+
+
+def _resume(history, model: GPT, config: TrainConfig, quiet: bool):
+    """The history, optimizer and batch generator of the run that `history` continues (or a message why not)."""
+    if not isinstance(history, History):
+        raise WerkstattError("train.resume_not_history", value=type(history).__name__)
+    state = history._state
+    if state is None:
+        raise WerkstattError("train.resume_no_state")
+    if state["model"] is not model:
+        raise WerkstattError("train.resume_other_model")
+    if history.last_step >= config.steps and not quiet:
+        print(msg("train.resume_done", step=num(history.last_step), steps=num(config.steps),
+                  val_loss=num(history.final_val_loss, 3)))
+    elif not quiet:
+        print(msg("train.resume_from", step=num(history.last_step + 1), steps=num(config.steps)))
+    return history, state["optimizer"], state["generator"]
 
 
 class _Snapshot:
@@ -341,12 +405,12 @@ def _evaluate(model, val_data, config, history, step, live, on_eval) -> bool:
     return bool(on_eval(history)) if on_eval is not None else False
 
 
-def _progress_bar(total: int, enabled: bool):
+def _progress_bar(total: int, enabled: bool, done: int = 0):
     if not enabled:
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=msg("train.progress"), mininterval=0.5)
+    return tqdm(total=total, initial=done, desc=msg("train.progress"), mininterval=0.5)
 
 
 def train_on_text(text: str, model_config: GPTConfig | None = None, config: TrainConfig | None = None,
