@@ -1,6 +1,6 @@
 """The model registry and the loaders: hub path on a local folder, offline fallbacks, clear messages.
 
-The packaged path really loads SmolLM2 and MiniLM (the first run converts SmolLM2 once, about half a minute);
+The packaged path really loads SmolLM2 and MiniLM (the first run converts SmolLM2 once, about a minute);
 the hub is never reachable here, so the hub path is tested with a local folder standing in for it.
 """
 from __future__ import annotations
