@@ -13,7 +13,6 @@ import os
 import pwd
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
