@@ -8,10 +8,12 @@ from pathlib import Path
 
 import nbformat
 
+from werkstatt.i18n import text as message
+
 ROOT = Path(__file__).resolve().parents[1]
-LANGUAGES = ("de", "en")
-YOUR_SOLUTION = {"de": "# Deine Lösung hier", "en": "# Your solution here"}
-YOUR_ANSWER_MD = {"de": "*Deine Antwort hier.*", "en": "*Your answer here.*"}
+# The editions: one folder per language in solutions/ (a new edition's folder is picked up by itself).
+LANGUAGES = tuple(sorted(path.name for path in (ROOT / "solutions").iterdir()
+                         if path.is_dir() and not path.name.startswith(".")))
 
 _BEGIN = re.compile(r"^(\s*)# BEGIN SOLUTION\s*$")
 _END = re.compile(r"^\s*# END SOLUTION\s*$")
@@ -68,7 +70,7 @@ def stub_code(source: str, language: str) -> str:
         if i == len(lines):
             raise ValueError("# BEGIN SOLUTION without # END SOLUTION")
         i += 1  # skip END
-        out.append(indent + YOUR_SOLUTION[language])
+        out.append(indent + "# " + message("nbtools.your_solution", language))
         out.extend(stubs or [indent + "..."])
     return "\n".join(out)
 
@@ -80,7 +82,7 @@ def exercise_from_solution(nb: nbformat.NotebookNode, language: str) -> nbformat
         if cell.cell_type == "code":
             cell.source = stub_code(cell.source, language)
         elif cell.cell_type == "markdown":
-            cell.source = _MD_BLOCK.sub(YOUR_ANSWER_MD[language], cell.source)
+            cell.source = _MD_BLOCK.sub("*" + message("nbtools.your_answer", language) + "*", cell.source)
     return nb
 
 
