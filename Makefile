@@ -14,10 +14,10 @@ JOBS ?= 2
 NBVAL := $(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n $(JOBS) --dist loadfile -q
 PROFILE ?= standard
 
-.PHONY: setup book-setup browser-setup lab test unit notebooks browser exercises book address strip lock clean help
+.PHONY: setup book-setup browser-setup lab test unit notebooks browser exercises worksheets book address strip lock clean help
 
 help:
-	@echo "make lab | make test | make book | make exercises | make strip | make clean"
+	@echo "make lab | make test | make book | make exercises | make worksheets | make strip | make clean"
 
 # The lock (written by `make lock` from pyproject.toml): every package at its exact version, checked against
 # its hash. It is a closed set, so pip installs it with --no-deps and resolves nothing itself. PyTorch comes
@@ -113,8 +113,13 @@ exercises: setup
 strip: setup
 	$(PY) scripts/strip_outputs.py
 
+# Printable worksheets and answer keys (PDF, A4) for chapters 1-9 in both editions, from the solution notebooks:
+# _build/worksheets/{de,en}/ (the book copies them). Chromium prints them, with the MathJax the book serves.
+worksheets: browser-setup
+	$(PY) scripts/worksheets.py
+
 # Both editions, offline; notebooks run in the $(PROFILE) profile and are cached between builds.
-book: book-setup address
+book: book-setup address worksheets
 	$(PY) scripts/build_book.py --profile $(PROFILE)
 
 # The course's home address (its public repository and branch) is written by hand only in course.toml. This writes

@@ -93,6 +93,14 @@ def build_parallel(languages: list[str], profile: str, retry: bool = True) -> fl
     return time.perf_counter() - start
 
 
+def copy_worksheets(language: str, target: Path) -> None:
+    """The printable worksheets and answer keys (make worksheets) into the edition; the teachers' page links them."""
+    source = ROOT / "_build" / "worksheets" / language
+    if not (source / "index.html").exists():  # a build without `make worksheets` first (the browser tests)
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "worksheets.py"), "--language", language], check=True)
+    shutil.copytree(source, target / "worksheets")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--profile", default="standard", choices=["quick", "standard", "gpu"])
@@ -112,6 +120,7 @@ def main() -> int:
         target = site / language
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(build_dir(language, args.profile) / "_build" / "html", target)
+        copy_worksheets(language, target)
         print(f"{language}: -> {target}")
     (site / "index.html").write_text(INDEX, encoding="utf-8")
     print(f"open {site / 'index.html'}")
