@@ -185,12 +185,23 @@ def heldout_loss(model, blocks, batch_size: int = 4) -> float:
     return total / max(count, 1)
 
 
+class Losses(list):
+    """The loss of every step (a plain list for plotting), plus how the run ended and what continuing it needs."""
+
+    planned = 0                 # the steps the run was asked for
+    stopped_by_budget = False
+    interrupted = False
+    _state = None               # the model, its optimizer and the batch generator, for train(..., resume=losses)
+
+
 def train(model, blocks, steps: int, learning_rate: float = 1e-3, batch_size: int = 2,
-          time_budget: float | None = None, seed: int = 0) -> list[float]:
+          time_budget: float | None = None, seed: int = 0, resume: Losses | None = None) -> Losses:
     """Train the trainable (LoRA) parameters for `steps` steps on random batches of `blocks`; returns the losses.
 
     Pressing stop (KeyboardInterrupt) ends training early and keeps everything: the adapters as trained so far,
     the losses so far (returned, so the next cell draws them) and the model in evaluation mode.
+    `resume=losses` carries on a run that the time budget or the stop button ended, up to `steps` in all, with the
+    same optimizer state and batch stream and a fresh time budget for this call.
     """
     import torch
     from tqdm.auto import tqdm
@@ -204,13 +215,20 @@ def train(model, blocks, steps: int, learning_rate: float = 1e-3, batch_size: in
     trainable = [p for p in model.parameters() if p.requires_grad]
     if not trainable:
         raise WerkstattError("finetune.nothing_trainable")
-    generator = torch.Generator().manual_seed(seed)
-    optimiser = torch.optim.AdamW(trainable, lr=learning_rate)
+    if resume is not None:
+        losses, optimiser, generator = _resume(resume, model, steps)
+        if len(losses) >= steps:
+            return losses
+    else:
+        generator = torch.Generator().manual_seed(seed)
+        optimiser = torch.optim.AdamW(trainable, lr=learning_rate)
+        losses = Losses()
+    losses._state = {"model": model, "optimizer": optimiser, "generator": generator}
+    losses.planned, losses.stopped_by_budget, losses.interrupted = steps, False, False
     good = [p.detach().clone() for p in trainable]  # the adapters that last gave a finite loss
     model.train()
-    losses: list[float] = []
     started = time.perf_counter()
-    bar = tqdm(range(steps), desc=msg("finetune.progress"))
+    bar = tqdm(range(len(losses), steps), initial=len(losses), total=steps, desc=msg("finetune.progress"))
     try:
         for step in bar:
             rows = torch.randint(len(blocks), (batch_size,), generator=generator)
@@ -230,16 +248,48 @@ def train(model, blocks, steps: int, learning_rate: float = 1e-3, batch_size: in
             optimiser.step()
             optimiser.zero_grad(set_to_none=True)
             losses.append(value)
-            if time_budget is not None and time.perf_counter() - started > time_budget:
-                print(msg("finetune.budget", seconds=num(time_budget), steps=num(step + 1)))
+            if time_budget is not None and time.perf_counter() - started > time_budget and step + 1 < steps:
+                losses.stopped_by_budget = True
+                print(budget_message(losses, time_budget))
                 break
     except KeyboardInterrupt:
         optimiser.zero_grad(set_to_none=True)
+        losses.interrupted = True
         print(msg("finetune.interrupted", steps=num(len(losses)), total=num(steps)))
     finally:
         bar.close()
         model.eval()
     return losses
+
+
+def budget_message(losses: Losses, time_budget: float) -> str:
+    """Why the budget ended the run, truthfully: the quick profile is short on purpose; otherwise this machine is
+    slower (or busier) than the lesson plans for, and the learner can carry on."""
+    from .profiles import current_profile
+
+    key = "finetune.budget_quick" if current_profile() == "quick" else "finetune.budget_slow"
+    return msg(key, seconds=num(time_budget), steps=num(len(losses)), total=num(losses.planned))
+
+
+def stopped_early_note(losses: Losses) -> str | None:
+    """After the before/after measurement: what a run that stopped early means for it (None if it ran all steps)."""
+    if not isinstance(losses, Losses) or len(losses) >= losses.planned:
+        return None
+    return msg("finetune.stopped_early", steps=num(len(losses)), total=num(losses.planned))
+
+
+def _resume(losses, model, steps: int):
+    if not isinstance(losses, Losses):
+        raise WerkstattError("finetune.resume_not_losses", value=type(losses).__name__)
+    if losses._state is None:
+        raise WerkstattError("train.resume_no_state")
+    if losses._state["model"] is not model:
+        raise WerkstattError("train.resume_other_model")
+    if len(losses) >= steps:
+        print(msg("finetune.resume_done", steps=num(len(losses))))
+    else:
+        print(msg("train.resume_from", step=num(len(losses) + 1), steps=num(steps)))
+    return losses, losses._state["optimizer"], losses._state["generator"]
 
 
 def generate(model, tokenizer, prompt: str, new_tokens: int = 40, seed: int = 0, temperature: float = 0.8) -> str:
