@@ -140,6 +140,32 @@ def stop_process(pid: int, grace: float = 10.0) -> None:
         pass
 
 
+class OpenedForPupils:
+    """Let other users enter (not list) the folders above .venv, the repository and the Python it was made from, for
+    the length of the test, and put every mode back afterwards.
+
+    On a fresh CI machine the interpreter may live under /root (mode 700); a school server installs the course under
+    /opt or /srv instead (the deployment guide says so), where nothing needs opening. Only the "x" bit for others is
+    added, only on folders that lack it, and only while the class runs.
+    """
+
+    def __init__(self) -> None:
+        places = [VENV, ROOT, (VENV / "bin" / "python").resolve().parent]
+        self.folders = sorted({folder for place in places for folder in [*place.parents, place]
+                               if folder.is_dir() and not os.stat(folder).st_mode & 0o001})
+        self.modes: dict[Path, int] = {}
+
+    def __enter__(self) -> "OpenedForPupils":
+        for folder in self.folders:
+            self.modes[folder] = os.stat(folder).st_mode & 0o7777
+            os.chmod(folder, self.modes[folder] | 0o001)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for folder, mode in self.modes.items():
+            os.chmod(folder, mode)
+
+
 def readable_by(pupil: Pupil) -> str | None:
     """None when the pupil can start the course's Python and import what a server needs, else what to change."""
     command = [str(VENV / "bin" / "python"), "-c",

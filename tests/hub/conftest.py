@@ -9,8 +9,9 @@ What it needs besides the course's environment (`make setup` installs jupyterhub
 - Node.js 20 or newer with npm: JupyterHub's proxy, configurable-http-proxy, pinned in tools/hub (`npm ci`);
 - git, useradd/userdel/chpasswd (Debian: passwd) and PAM (the pupils log in with a password, as on a school server);
 - the pupils' servers run as other Linux users, so other users must be able to enter every folder above .venv, the
-  repository and the Python .venv was made from, and read their files. The test checks this first and names the
-  folders to open (e.g. `chmod o+x /root` when .venv was made from a Python under /root).
+  repository and the Python .venv was made from, and read their files. Folders others cannot enter (e.g. /root, when
+  .venv was made from a Python under /root) are opened for entering (o+x) while the class runs and closed again
+  afterwards; the test then checks that a pupil can start the course's Python, and names what is still missing.
 Only 127.0.0.1 is used; one run at a time (a lock file), and everything it started is stopped by process id.
 """
 from __future__ import annotations

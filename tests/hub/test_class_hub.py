@@ -116,7 +116,10 @@ def test_a_class_on_jupyterhub(as_root, alone):
         gitconfig.write_text(f"[safe]\n\tdirectory = {repository}\n")
         gitconfig.chmod(0o644)
         cache = folder / "cache"
-        with Pupils(names) as pupils:
+        with Pupils(names) as pupils, classroom.OpenedForPupils() as opened:
+            if opened.folders:
+                print("opened for the pupils while the class runs (o+x, restored afterwards):",
+                      ", ".join(map(str, opened.folders)))
             problem = classroom.readable_by(pupils[0])
             assert problem is None, problem
             prefetched = classroom.prefetch(cache)
