@@ -14,7 +14,7 @@ JOBS ?= 2
 NBVAL := $(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -n $(JOBS) --dist loadfile -q
 PROFILE ?= standard
 
-.PHONY: setup book-setup browser-setup lab test unit notebooks browser exercises worksheets book address strip lock clean help
+.PHONY: pupils-copy setup book-setup browser-setup lab test unit notebooks browser exercises worksheets book address strip lock clean help
 
 help:
 	@echo "make lab | make test | make book | make exercises | make worksheets | make strip | make clean"
@@ -104,6 +104,10 @@ hub-test: setup
 	else \
 		echo "NOTE: hub test skipped: it creates Linux users for three pupils, so it needs root (sudo make hub-test)."; \
 	fi
+
+# The pupils' copy for a class: branch `pupils` without solutions (push it, use branch=pupils in the nbgitpuller link).
+pupils-copy: setup
+	$(PY) scripts/pupils_copy.py
 
 # Write exercises/ from solutions/ (never edit exercises/ by hand).
 exercises: setup

@@ -26,6 +26,12 @@ Checker = Callable[[Any], "str | tuple[str, dict] | None"]
 SOLUTIONS = Path(__file__).parent / "exercises" / "solutions"
 
 
+def class_mode() -> bool:
+    """True in a class that gets no solutions: the pupils' copy of the course (scripts/pupils_copy.py leaves a
+    CLASS_MODE file instead of the solutions), or WERKSTATT_SOLUTIONS=teacher set for every pupil's server."""
+    return (SOLUTIONS / "CLASS_MODE").exists() or os.environ.get("WERKSTATT_SOLUTIONS", "").strip().lower() == "teacher"
+
+
 @lru_cache(maxsize=None)
 def _solutions(language: str) -> dict[str, dict]:
     path = SOLUTIONS / f"{language}.json"
@@ -136,7 +142,10 @@ class Task:
         return _Box(label, msg(keys[step - 1]))
 
     def solution(self) -> "_Box":
-        """The reference solution (try on your own first!)."""
+        """The reference solution (try on your own first!) — or, in class mode, where to find it."""
+        if class_mode():
+            hint_call = f"{self.name.split('.')[-1]}.hint()"  # the name the notebook gives the task, e.g. q1
+            return _Box(msg("check.solution_label"), msg("check.solution_with_teacher", hint=hint_call))
         entry = self.reference()
         return _Box(msg("check.solution_label"), entry["code"], code=True, answer=entry.get("answer", ""))
 
