@@ -113,3 +113,25 @@ def test_compare_shows_the_reference_model_and_says_why_the_run_stopped(capsys, 
     assert "langsamer" in out and "gekürzt" not in out  # the standard profile ran: no talk of a shortened version
     assert result["reference"] < result["bigram"] < result["own"]
     assert len(result["reference_sample"]) >= 40
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_chapter_4_and_6_can_continue_and_chapter_4_shows_the_reference(language):
+    """The cells issue 17 asked for: continue after a budget stop, the reference beside the learner's model, and a
+    budget on the scaling experiment (every long cell has one)."""
+    import nbformat
+
+    def code(chapter):
+        notebook = nbformat.read(ROOT / "notebooks" / language / f"{chapter}.ipynb", as_version=4)
+        return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+    ch04 = code("04-tiny-gpt")
+    training = next(i for i, s in enumerate(ch04) if s.startswith("from werkstatt.train import train"))
+    assert "resume=history" in ch04[training + 1]  # the continue cell comes right after the training
+    assert any("reference.compare(history, bigram_loss" in s for s in ch04)
+    scaling = next(s for s in ch04 if "scaling_config = replace(" in s)
+    assert "time_budget=None" not in scaling and "standard=60" in scaling
+    ch06 = code("06-fine-tuning")
+    training = next(i for i, s in enumerate(ch06) if s.startswith("learning_rate = 1e-3"))
+    assert "resume=losses" in ch06[training + 1]
+    assert any("finetune.stopped_early_note(losses)" in s for s in ch06)
