@@ -414,18 +414,29 @@ def _progress_bar(total: int, enabled: bool, done: int = 0):
 
 
 def train_on_text(text: str, model_config: GPTConfig | None = None, config: TrainConfig | None = None,
-                  train_fraction: float = 0.9, **options):
-    """Tokenise `text` by characters, split it 90/10, build a GPT and train it: returns (model, tokenizer, history)."""
+                  train_fraction: float = 0.9, *, val_text: str | None = None, **options):
+    """Tokenise `text` by characters, build a GPT and train it: returns (model, tokenizer, history).
+
+    Without `val_text` the text is split here (the first `train_fraction` for training, the rest to measure on).
+    Whoever keeps test text of their own passes it as `val_text`: then all of `text` trains, `val_text` is only
+    measured on, and nothing is split a second time (two splits that merely agree on a fraction leak test text
+    into training as soon as one of the numbers changes).
+    """
     from dataclasses import replace
 
     from .data import split_text
 
     if not isinstance(text, str) or not text:
         raise WerkstattError("train.no_text", value=shown(text)[:40])
-    check_number("train_fraction", train_fraction, 0, 1, low_open=True)
-    tokenizer = CharTokenizer.from_text(text)
+    if val_text is None:
+        check_number("train_fraction", train_fraction, 0, 1, low_open=True)
+        train_text, val_text = split_text(text, train_fraction)
+    elif not isinstance(val_text, str) or not val_text:
+        raise WerkstattError("train.no_text", value=shown(val_text)[:40])
+    else:
+        train_text = text
+    tokenizer = CharTokenizer.from_text(train_text + val_text)  # the alphabet only: no text is learned from val_text
     model_config = replace(model_config or GPTConfig(), vocab_size=tokenizer.vocab_size)
-    train_text, val_text = split_text(text, train_fraction)
     config = check_config(config or TrainConfig())
     check_fits(model_config, config.batch_size, device="cpu")  # before the model is built, not in the allocator
     torch.manual_seed(config.seed)

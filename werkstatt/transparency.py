@@ -336,8 +336,9 @@ def own_release(language: str, steps: int, root: str | Path | None = None, use_e
     print(msg("release9.training", steps=steps, folder=folder.name))
     text = speeches_text(language)[:200_000]
     config = TrainConfig(steps=steps, batch_size=16, eval_every=max(steps // 2, 1), eval_batches=4, warmup=min(20, steps))
-    model, tokenizer, history = train_on_text(text, GPTConfig(n_layer=1, n_head=2, n_embd=32), config, plot=False)
-    train_text, test_text = split_text(text, 0.9)
+    train_text, test_text = split_text(text, 0.9)  # the one split: the model never trains on test_text
+    model, tokenizer, history = train_on_text(train_text, GPTConfig(n_layer=1, n_head=2, n_embd=32), config,
+                                              val_text=test_text, plot=False)
     source = message("release9.source", language)
     return write_release(folder, model, tokenizer, train_text=train_text, test_text=test_text, history=history,
                          train_config=config, source=source, bias_note=True, quiet=True)
