@@ -109,7 +109,7 @@ hub-test: setup
 pupils-copy: setup
 	$(PY) scripts/pupils_copy.py
 
-# Write exercises/ from solutions/ (never edit exercises/ by hand).
+# Write exercises/ and the nbgrader assignments in nbgrader/source/ from solutions/ (never edit them by hand).
 exercises: setup
 	$(PY) scripts/make_exercises.py
 

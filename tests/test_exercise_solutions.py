@@ -144,7 +144,7 @@ def test_notebook_imports_are_those_above_the_cell():
 
 def test_check_mode_fails_when_a_solution_changed(tmp_path):
     """Change one solution in a copy of the course: --check must say the generated solutions are stale."""
-    for folder in ("scripts", "solutions", "exercises", SOLUTIONS_DATA.as_posix()):
+    for folder in ("scripts", "solutions", "exercises", SOLUTIONS_DATA.as_posix(), "nbgrader/source"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
     script = [sys.executable, str(tmp_path / "scripts" / "make_exercises.py")]
     assert subprocess.run(script + ["--check"], capture_output=True, text=True).returncode == 0

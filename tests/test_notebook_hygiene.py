@@ -164,6 +164,8 @@ def test_make_exercises_check_fails_on_stale_missing_and_orphaned_exercises(tmp_
     folders = ["scripts", "solutions", "exercises"]
     if (ROOT / "werkstatt" / "exercises" / "solutions").is_dir():  # the script writes the shown solutions there too
         folders.append("werkstatt/exercises/solutions")
+    if (ROOT / "nbgrader" / "source").is_dir():  # and the nbgrader assignments
+        folders.append("nbgrader/source")
     for folder in folders:
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
 
