@@ -193,6 +193,11 @@ def info(name: str) -> ModelInfo:
     return REGISTRY[key]
 
 
+# Licences that are a description, not a name: shown in the edition's language (names such as Apache-2.0 stay as they are).
+LICENCE_WORDS = {"proprietary (API terms)": "models.licence.proprietary",
+                 "Meta Llama 3 Community License (custom)": "models.licence.llama3"}
+
+
 def openness_table(names: list[str] | None = None, language: str | None = None):
     """The five artifacts of several models as a pandas table (one row per model, one column per artifact)."""
     import pandas as pd
@@ -206,7 +211,8 @@ def openness_table(names: list[str] | None = None, language: str | None = None):
     rows = []
     for name in names or list(REGISTRY):
         entry = info(name)
-        row = {header["model"]: entry.name, header["licence"]: entry.licence}
+        licence = text(LICENCE_WORDS[entry.licence], language) if entry.licence in LICENCE_WORDS else entry.licence
+        row = {header["model"]: entry.name, header["licence"]: licence}
         for artifact in ARTIFACTS:
             status = entry.artifacts[artifact].status
             row[header[artifact]] = f"{symbols[status]} {words[status]}"
