@@ -408,7 +408,15 @@ def reference_folder(language: str | None = None) -> Path:
 def load_reference(language: str | None = None) -> tuple[GPT, CharTokenizer, dict]:
     """The course's reference model, offline: (model, tokenizer, training metadata) of the edition's release."""
     folder = reference_folder(language)
-    model, tokenizer = load_release(folder)
+    from transformers.utils import logging as hf_logging
+
+    shown = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # a loading bar for a 1 MB model would only sit between the figures
+    try:
+        model, tokenizer = load_release(folder)
+    finally:
+        if shown:
+            hf_logging.enable_progress_bar()
     metadata = _json(folder / ARTIFACTS["training_metadata"])
     if metadata is None:
         raise WerkstattError("release.damaged", folder=str(folder), file=ARTIFACTS["training_metadata"],

@@ -340,7 +340,7 @@ def train(model: GPT, train_data, val_data, config: TrainConfig | None = None, *
             bar.close()
         history.wall_seconds += time.perf_counter() - start  # all calls together, like `seconds`
         model.eval()
-    if not history.interrupted and not history.diverged and not quiet:
+    if not history.interrupted and not history.diverged and not history.stopped_by_budget and not quiet:  # each said why
         print(msg("train.done", step=num(step), seconds=num(history.seconds, 1), val_loss=num(history.final_val_loss, 3)))
     return history
 
