@@ -1,13 +1,15 @@
-"""Chapter 9 tasks: the gradient of release, a transparency score, missing artifacts, the EU AI Act's open-source rules."""
+"""Chapter 9 tasks. Base level (no code writing): place five cases on the levels of release, find what a model card
+leaves out, the EU AI Act's rules for open models as a quiz. Code: an FMTI-style transparency score."""
 from __future__ import annotations
 
 import math
 
 from ..checks import Task, call
+from ..i18n import num
 from ..transparency import GRADIENT, INDICATOR_KEYS
 
 
-# --- q1: place five cases on the gradient --------------------------------------------------------------
+# --- q1 (base): place five cases on the levels of release----------------------------------------------------------
 
 Q1_KEY = {"a": "api", "b": "weights", "c": "open", "d": "internal", "e": "api"}
 
@@ -33,86 +35,95 @@ def _check_q1(placed):
     return "ch09.q1.wrong", dict(count=len(wrong), case=wrong[0])
 
 
-q1 = Task("ch09.q1", _check_q1)
+q1 = Task("ch09.q1", _check_q1, level="base")
 
 
-# --- q2: a transparency score -------------------------------------------------------------------------
+# --- q2 (base): which artifacts does a model card leave out? ------------------------------------------------------
+
+ARTIFACT_KEYS = ("training_code", "training_data", "test_data", "training_metadata", "weights")
+Q2_KEY = {"training_data", "training_code"}
+
+
+def _check_q2(missing):
+    if isinstance(missing, (list, tuple)):
+        missing = set(missing)
+    if not isinstance(missing, set):
+        return "ch09.q2.not_set"
+    missing = {str(name).strip().lower() for name in missing}
+    for name in missing:
+        if name not in ARTIFACT_KEYS:
+            return "ch09.q2.unknown", dict(name=name, allowed=", ".join(ARTIFACT_KEYS))
+    if missing == Q2_KEY:
+        return None
+    extra = sorted(missing - Q2_KEY)
+    if extra:
+        return "ch09.q2.too_many", dict(name=extra[0])
+    if "training_data" not in missing:
+        return "ch09.q2.described"
+    return "ch09.q2.wrong"
+
+
+q2 = Task("ch09.q2", _check_q2, level="base")
+
+
+# --- q3 (base): the EU AI Act and open source ---------------------------------------------------------------------
+
+Q3_KEY = {1: "b", 2: "c", 3: "a", 4: "a"}
+
+
+def _check_q3(answers):
+    if not isinstance(answers, dict):
+        return "ch09.q3.not_dict"
+    answers = {int(k): str(v).strip().lower() for k, v in answers.items()}
+    for number in Q3_KEY:
+        if answers.get(number) not in ("a", "b", "c"):
+            return "ch09.q3.invalid", dict(number=number)
+    for number, right in Q3_KEY.items():
+        if answers[number] != right:
+            return f"ch09.q3.q{number}"
+    return None
+
+
+q3 = Task("ch09.q3", _check_q3, level="base")
+
+# --- q4: a transparency score -------------------------------------------------------------------------
 
 def _reference_score(marks):
     return 100 * sum(bool(marks.get(key, False)) for key in INDICATOR_KEYS) / len(INDICATOR_KEYS)
 
 
-Q2_CASES = (
-    {key: True for key in INDICATOR_KEYS},
+Q4_CASES = (
     {"licence": True, "weights_download": True, "model_size": True},
     {"licence": True, "weights_download": False, "data_sources": True, "evaluation": False},
+    {key: True for key in INDICATOR_KEYS},
     {},
 )
 
 
-def _check_q2(transparency_score):
-    for marks in Q2_CASES:
+def _check_q4(transparency_score):
+    first, second = (call(transparency_score, dict(marks)) for marks in Q4_CASES[:2])
+    if first == second and isinstance(first, (int, float)) and not isinstance(first, bool):
+        return "ch09.q4.fixed", dict(got=num(float(first), 1))  # two ratings with different scores, one answer
+    for marks in Q4_CASES:
         got = call(transparency_score, dict(marks))
-        expected = _reference_score(marks)
+        if isinstance(got, bool) or not isinstance(got, (int, float)):
+            return "ch09.q4.not_number", dict(got=repr(got))
         number = float(got)
+        expected = _reference_score(marks)
         if math.isclose(number, expected, abs_tol=0.05):
             continue
+        disclosed = sum(bool(marks.get(key, False)) for key in INDICATOR_KEYS)
         if expected > 0 and math.isclose(number * 100, expected, abs_tol=0.05):
-            return "ch09.q2.fraction"
-        given = [value for value in marks.values()]
+            return "ch09.q4.fraction"
+        if disclosed and number == disclosed:
+            return "ch09.q4.count"
+        given = list(marks.values())
         if given and math.isclose(number, 100 * sum(given) / len(given), abs_tol=0.05):
-            return "ch09.q2.denominator", dict(marks=marks, expected=expected, got=got, total=len(INDICATOR_KEYS))
-        return "ch09.q2.wrong", dict(marks=marks, expected=expected, got=got)
-    return None
-
-
-q2 = Task("ch09.q2", _check_q2)
-
-
-# --- q3: which artifacts does a model card leave out? ------------------------------------------------------
-
-ARTIFACT_KEYS = ("training_code", "training_data", "test_data", "training_metadata", "weights")
-Q3_KEY = {"training_data", "training_code"}
-
-
-def _check_q3(missing):
-    if isinstance(missing, (list, tuple)):
-        missing = set(missing)
-    if not isinstance(missing, set):
-        return "ch09.q3.not_set"
-    missing = {str(name).strip().lower() for name in missing}
-    for name in missing:
-        if name not in ARTIFACT_KEYS:
-            return "ch09.q3.unknown", dict(name=name, allowed=", ".join(ARTIFACT_KEYS))
-    if missing == Q3_KEY:
-        return None
-    extra = sorted(missing - Q3_KEY)
-    if extra:
-        return "ch09.q3.too_many", dict(name=extra[0])
-    if "training_data" not in missing:
-        return "ch09.q3.described"
-    return "ch09.q3.wrong"
-
-
-q3 = Task("ch09.q3", _check_q3)
-
-
-# --- q4: the EU AI Act and open source ---------------------------------------------------------------------
-
-Q4_KEY = {1: "b", 2: "c", 3: "a", 4: "a"}
-
-
-def _check_q4(answers):
-    if not isinstance(answers, dict):
-        return "ch09.q4.not_dict"
-    answers = {int(k): str(v).strip().lower() for k, v in answers.items()}
-    for number in Q4_KEY:
-        if answers.get(number) not in ("a", "b", "c"):
-            return "ch09.q4.invalid", dict(number=number)
-    for number, right in Q4_KEY.items():
-        if answers[number] != right:
-            return f"ch09.q4.q{number}"
+            return "ch09.q4.denominator", dict(expected=num(expected, 1), got=num(number, 1),
+                                               total=len(INDICATOR_KEYS))
+        return "ch09.q4.wrong", dict(disclosed=disclosed, expected=num(expected, 1), got=num(number, 1))
     return None
 
 
 q4 = Task("ch09.q4", _check_q4)
+
