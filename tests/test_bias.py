@@ -54,8 +54,9 @@ def test_experiment_and_swaps_load(language):
 
 
 def test_unknown_language_gets_a_message():
-    with pytest.raises(WerkstattError, match="keinen Testsatz"):
+    with pytest.raises(WerkstattError, match="'fr'") as caught:
         bias.load_templates("fr")
+    assert caught.value.key == "bias.no_set" and "de, en" in str(caught.value)
 
 
 # --- bad input: one sentence in the edition's language ------------------------------------------------------
