@@ -147,6 +147,12 @@ def figures_08(cells, lang: str) -> dict:
     return {"training_cell_s": training["seconds"], "effect": effect["output"].strip()}
 
 
+def longest(cells, count: int = 4) -> list[str]:
+    """The cells that took longest, as 'seconds: first line' (to see which cells a slow machine waits for)."""
+    timed = [(cell_seconds(c) or 0.0, c.source.splitlines()[0][:70]) for c in cells if c.cell_type == "code" and c.source]
+    return [f"{seconds:.0f} s: {line}" for seconds, line in sorted(timed, reverse=True)[:count]]
+
+
 FIGURES = {"04-tiny-gpt": figures_04, "06-fine-tuning": figures_06, "08-bias": figures_08}
 
 
@@ -209,7 +215,7 @@ def main() -> None:
         notebook, seconds, error = run(path, args.share, args.core, args.timeout)
         figures = {"wall_s": round(seconds, 1), "error": error,
                    "share_of_core_measured": [calibration(notebook.cells[0]), calibration(notebook.cells[-1])],
-                   **FIGURES[chapter](notebook.cells, args.lang)}
+                   **FIGURES[chapter](notebook.cells, args.lang), "longest_cells": longest(notebook.cells)}
         results["notebooks"][chapter] = figures
         print(f"== {args.lang}/{chapter}: {seconds:.0f} s in all, {'no error' if not error else 'ERROR ' + error}")
         for key, value in figures.items():
