@@ -312,3 +312,24 @@ def test_batched_hidden_states_ignore_padding(smollm2):
     assert alone.shape == (model.config.num_hidden_layers + 1, 1, model.config.hidden_size)
     assert np.allclose(alone[:, 0], together[:, 0], atol=1e-3)
     assert not np.allclose(together[:, 0], together[:, 1], atol=1e-3)
+
+
+def test_bfloat16_copy_is_the_float32_weights_rounded_and_predicts_the_same(smollm2):
+    """Chapters 5 and 7 load SmolLM2 in 16 bits (half the memory): every weight is the float32 one, rounded, and the
+    next-token probabilities stay within one percentage point (what the chapters say)."""
+    model, tokenizer = smollm2
+    half, _ = models.load_model("smollm2", quiet=True, dtype="bfloat16")
+    full, small = model.state_dict(), half.state_dict()
+    assert set(full) == set(small) and all(small[name].dtype == torch.bfloat16 for name in small)
+    assert all(torch.equal(small[name], full[name].to(torch.bfloat16)) for name in full)
+    assert half.lm_head.weight.data_ptr() == half.model.embed_tokens.weight.data_ptr()  # tied, as in float32
+    for prompt in ("The capital of Germany is", "Die Hauptstadt von Deutschland ist"):
+        exact = dict(models.next_token_probs(model, tokenizer, prompt, top=5))
+        rounded = dict(models.next_token_probs(half, tokenizer, prompt, top=5))
+        assert next(iter(exact)) == next(iter(rounded))
+        assert all(abs(exact[token] - rounded.get(token, 0.0)) < 0.01 for token in exact)
+
+
+def test_unknown_dtype_is_a_clear_message(offline):
+    with pytest.raises(WerkstattError, match="bfloat16"):
+        models.load_model("smollm2", dtype="float16")

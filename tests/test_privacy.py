@@ -129,7 +129,7 @@ def test_the_learner_may_pin_a_commit_and_then_the_hub_is_asked(monkeypatch):
 
 
 def test_a_packaged_model_never_asks_the_hub(hub_must_not_be_asked, monkeypatch):
-    monkeypatch.setattr(models, "_from_pretrained", lambda entry, where, revision: (where, revision))
+    monkeypatch.setattr(models, "_from_pretrained", lambda entry, where, revision, dtype="float32": (where, revision))
     monkeypatch.setattr(models, "packaged_folder", lambda name: f"/packaged/{name}")
     for name, entry in models.REGISTRY.items():
         if entry.packaged:

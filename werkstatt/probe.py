@@ -24,11 +24,14 @@ def hidden_states(model, tokenizer, texts: list[str], max_tokens: int = 64, batc
         tokenizer.pad_token = tokenizer.eos_token
     tokenizer.padding_side = "right"
     rows = []
+    # The transformer without its output head: the hidden states are the same, and no next-token scores
+    # (texts x tokens x 49,152 numbers for SmolLM2) are computed only to be thrown away.
+    body = getattr(model, "base_model", model)
     for start in range(0, len(texts), batch_size):
         batch = tokenizer(list(texts[start: start + batch_size]), return_tensors="pt", padding=True,
                           truncation=True, max_length=max_tokens)
         with torch.no_grad():
-            out = model(**batch, output_hidden_states=True)
+            out = body(**batch, output_hidden_states=True)
         mask = batch["attention_mask"][None, :, :, None].float()          # (1, texts, tokens, 1)
         states = torch.stack(out.hidden_states)                            # (layers, texts, tokens, width)
         rows.append(((states * mask).sum(2) / mask.sum(2)).float().numpy())
