@@ -58,8 +58,9 @@ lab: setup
 	@$(if $(AS_ROOT),echo "$(ROOT_NOTE)",true)
 	$(VENV)/bin/jupyter lab --notebook-dir=. $(if $(AS_ROOT),--allow-root)
 
-# Everything a fresh clone must pass; .ci/run calls exactly this.
-test: setup unit notebooks browser hub-test
+# Everything a fresh clone must pass; .ci/run calls exactly this. browser-setup comes first: the unit tests print
+# the worksheets with Chromium and MathJax (tests/test_worksheets.py).
+test: setup browser-setup unit notebooks browser hub-test
 
 unit: setup
 	$(PY) -m pytest tests -q
@@ -112,6 +113,7 @@ pupils-copy: setup
 # Write exercises/ and the nbgrader assignments in nbgrader/source/ from solutions/ (never edit them by hand).
 exercises: setup
 	$(PY) scripts/make_exercises.py
+	$(PY) scripts/task_levels.py
 
 # Remove outputs from every notebook before committing.
 strip: setup

@@ -92,13 +92,24 @@ def test_the_handed_out_cell_is_the_exercise_cell():
 
 # --- nbgrader itself ---------------------------------------------------------------------------------------------
 
-def _run(course: Path, *args: str) -> subprocess.CompletedProcess:
+def _nbgrader(course: Path, *args: str) -> subprocess.Popen:
     # nbgrader calls alembic (its database tool) by name: the course's environment comes first on the PATH.
     env = dict(os.environ, WERKSTATT_PROFILE="quick", OMP_NUM_THREADS="1", WERKSTATT_EXPECT="",
                PATH=f"{NBGRADER.parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    result = subprocess.run([str(NBGRADER), *args, "--force"], cwd=course, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
-    return result
+    log = (course / f"{args[0]}.log").open("w", encoding="utf-8")
+    process = subprocess.Popen([str(NBGRADER), *args, "--force"], cwd=course, env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
+    process.stdout_log = log  # closed by _run
+    return process
+
+
+def _run(*steps: tuple[Path, tuple[str, ...]]) -> None:
+    """nbgrader commands side by side (one course folder each), each must succeed."""
+    running = [(course, args, _nbgrader(course, *args)) for course, args in steps]
+    for course, args, process in running:
+        process.wait()
+        process.stdout_log.close()
+        assert process.returncode == 0, (course / f"{args[0]}.log").read_text(encoding="utf-8")[-8000:]
 
 
 def _submit(course: Path, assignment: str, student: str, solved: bool) -> None:
@@ -119,23 +130,32 @@ def _submit(course: Path, assignment: str, student: str, solved: bool) -> None:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """One course folder with every assignment, handed out, handed in by two pupils and autograded."""
+    """Per edition a course folder with its assignments, handed out, handed in by two pupils and autograded.
+
+    The two editions are graded side by side: autograding runs every notebook, and that is most of the time.
+    """
     if not NBGRADER.exists():
         pytest.fail("nbgrader is missing: it is in the lock's hub extra (make setup)")
-    course = tmp_path_factory.mktemp("course")
-    shutil.copy(ROOT / "nbgrader" / "nbgrader_config.py", course)
-    shutil.copytree(SOURCE, course / "source")
-    _run(course, "generate_assignment", "*")
+    root = tmp_path_factory.mktemp("courses")
+    courses = {}
     for assignment in ASSIGNMENTS:
+        course = courses.setdefault(assignment.split("-")[1], root / assignment.split("-")[1])
+        shutil.copytree(SOURCE / assignment, course / "source" / assignment)
+    for course in courses.values():
+        shutil.copy(ROOT / "nbgrader" / "nbgrader_config.py", course)
+    _run(*((course, ("generate_assignment", "*")) for course in courses.values()))
+    for assignment in ASSIGNMENTS:
+        course = courses[assignment.split("-")[1]]
         _submit(course, assignment, "reference", solved=True)
         _submit(course, assignment, "untouched", solved=False)
-    _run(course, "autograde", "*", "--create")
-    return course
+    _run(*((course, ("autograde", "*", "--create")) for course in courses.values()))
+    return root
 
 
-def _score(course: Path, assignment: str, student: str) -> tuple[float, float]:
+def _score(root: Path, assignment: str, student: str) -> tuple[float, float]:
     from nbgrader.api import Gradebook
 
+    course = root / assignment.split("-")[1]
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         submission = gradebook.find_submission(assignment, student)
         return submission.score, submission.max_score
@@ -150,7 +170,7 @@ def test_reference_gets_full_points_and_untouched_none(graded, assignment):
 
 
 def test_the_handed_out_notebook_keeps_the_self_checks(graded):
-    released = json.loads((graded / "release" / "ch01-de" / "01-language-model.ipynb").read_text(encoding="utf-8"))
+    released = json.loads((graded / "de" / "release" / "ch01-de" / "01-language-model.ipynb").read_text(encoding="utf-8"))
     text = "\n".join("".join(cell["source"]) for cell in released["cells"])
     assert "q4.check(bigram_counts)" in text and "# Deine Lösung hier" in text
     assert "Counter(zip(text, text[1:]))" not in text and "NotImplementedError" not in text
