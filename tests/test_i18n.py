@@ -160,3 +160,18 @@ def test_a_missing_english_file_is_explained(tmp_path):
             i18n.reload(tmp_path)
     finally:
         i18n.reload(original)
+
+
+def test_tables_show_decimals_the_editions_way():
+    import pandas as pd
+
+    import werkstatt
+
+    try:
+        werkstatt.start("de")
+        assert "0,75" in repr(pd.DataFrame({"share": [0.75]})) and "1.234,568" in pd.DataFrame({"x": [1234.5678]}).to_html()
+        werkstatt.start("en")
+        assert "0.75" in repr(pd.DataFrame({"share": [0.75]}))
+    finally:
+        pd.reset_option("display.float_format")
+        i18n.set_language("de")

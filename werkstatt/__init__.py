@@ -21,6 +21,7 @@ def start(language: str, seed: int = 0) -> str:
     i18n.set_language(language)
     install_friendly_errors()
     use_course_style()
+    _tables_in_the_editions_numbers()
     random.seed(seed)
     try:
         import torch
@@ -30,6 +31,15 @@ def start(language: str, seed: int = 0) -> str:
         pass
     print(profiles.describe())
     return profiles.current_profile()
+
+
+def _tables_in_the_editions_numbers() -> None:
+    """pandas tables show decimals the edition's way (0,75 in German), as every message does."""
+    try:
+        import pandas as pd
+    except ImportError:
+        return
+    pd.set_option("display.float_format", i18n.decimal)
 
 
 __all__ = ["start", "WerkstattError", "i18n", "profiles"]

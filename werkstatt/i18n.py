@@ -111,3 +111,10 @@ def percent(share: float, language: str | None = None) -> str:
     from babel.numbers import format_percent
 
     return format_percent(share, locale=language or _language)
+
+
+def decimal(value: float, language: str | None = None) -> str:
+    """A number with up to three decimals, written the language's way (for tables): 0,75 in German, 0.75 in English."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="#,##0.###", locale=language or _language)
