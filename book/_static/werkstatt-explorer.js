@@ -239,7 +239,7 @@
       const bigram = encode(text, this.info.bigram.chars);
       const notes = [];
       const unknown = this.kind === "bigram" ? bigram.unknown : gpt.unknown;
-      if (unknown.length) notes.push(fill(this.words.unknown, { chars: unknown.map((c) => `„${c}“`).join(" ") }));
+      if (unknown.length) notes.push(fill(this.words.unknown, { chars: unknown.map((c) => shown(c, this.words)).join(" ") }));
       const context = this.info.gpt.context;
       if (this.kind !== "bigram" && gpt.ids.length > context) {
         notes.push(fill(this.words.too_long, { context }));
