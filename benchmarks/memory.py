@@ -296,15 +296,16 @@ def main() -> int:
         old = json.loads(args.json.read_text(encoding="utf-8")) if args.json.exists() else {}
         merged = {entry["chapter"]: entry for entry in old.get("chapters", [])}
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
-        for entry in chapters:
-            merged[entry["chapter"]] = dict(merged.get(entry["chapter"], {}), **entry, measured=stamp)
+        command = "python " + " ".join([Path(sys.argv[0]).as_posix()] + sys.argv[1:])
+        for entry in chapters:  # each chapter keeps the command that measured it (runs may be merged)
+            merged[entry["chapter"]] = dict(merged.get(entry["chapter"], {}), **entry, measured=stamp, command=command)
         document = {
             "profile": args.profile, "lang": args.lang, "exercises": args.exercises,
             "goals_mib": {"single": SINGLE_GOAL_MIB, "pair": PAIR_GOAL_MIB},
             "machine": {"cores_used": 1, "cpu_count": os.cpu_count(), "python": platform.python_version(),
                         "processor": platform.processor() or platform.machine(), "omp_num_threads": "1"},
-            "command": "python " + " ".join([Path(sys.argv[0]).as_posix()] + sys.argv[1:]),
-            "shared_machine": bool(args.shared_machine),
+            "command": command,
+            "shared_machine": bool(args.shared_machine or old.get("shared_machine")),
             "server_idle": server,
             "chapters": [merged[key] for key in sorted(merged)],
         }
