@@ -71,7 +71,7 @@ def test_huge_file_gets_a_message():
 
 def test_too_short_text_gets_a_message_in_english_too():
     i18n.set_language("en")
-    with pytest.raises(WerkstattError, match="at least 2000 characters"):
+    with pytest.raises(WerkstattError, match="at least 2,000 characters"):
         data.check_long_enough("too short")
 
 
@@ -103,3 +103,14 @@ def test_upload_keeps_the_previous_text_after_a_bad_upload(capsys):
 def test_split_keeps_order_and_sizes():
     train, val = data.split_text("abcdefghij", 0.9)
     assert (train, val) == ("abcdefghi", "j")
+
+
+def test_upload_and_size_messages_write_numbers_the_editions_way():
+    i18n.set_language("de")
+    with pytest.raises(WerkstattError, match="mindestens 2.000 Zeichen"):
+        data.check_long_enough("zu kurz")
+    with pytest.raises(WerkstattError, match=r"21,0 MB"):
+        data.decode_text(b"a" * 21_000_000, "gross.txt")
+    i18n.set_language("en")
+    with pytest.raises(WerkstattError, match=r"21\.0 MB"):
+        data.decode_text(b"a" * 21_000_000, "big.txt")

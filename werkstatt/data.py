@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from .errors import WerkstattError
-from .i18n import get_language
+from .i18n import get_language, num
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # 20 MB: about 20 novels; bigger files would not fit a 2 GB notebook
 MIN_TEXT_CHARS = 2_000             # below this a model has too little to learn from
@@ -71,7 +71,7 @@ def speeches_text(language: str | None = None, max_chars: int | None = None) -> 
 def decode_text(data: bytes, name: str = "text") -> tuple[str, str]:
     """Bytes of an uploaded file -> (text, encoding); raises WerkstattError for empty, huge or binary files."""
     if len(data) > MAX_TEXT_BYTES:
-        raise WerkstattError("data.too_big", name=name, size_mb=len(data) / 1e6, limit_mb=MAX_TEXT_BYTES // 2**20)
+        raise WerkstattError("data.too_big", name=name, size_mb=num(len(data) / 1e6, 1), limit_mb=MAX_TEXT_BYTES // 2**20)
     if not data.strip():
         raise WerkstattError("data.empty", name=name)
     for magic, kind in _MAGIC.items():
@@ -105,7 +105,7 @@ def _binary_kind() -> str:
 def check_long_enough(text: str, minimum: int = MIN_TEXT_CHARS) -> str:
     """Return `text` unchanged, or raise WerkstattError when it is too short to train on."""
     if len(text) < minimum:
-        raise WerkstattError("data.too_short", chars=len(text), minimum=minimum)
+        raise WerkstattError("data.too_short", chars=num(len(text)), minimum=num(minimum))
     return text
 
 
@@ -115,7 +115,7 @@ def read_text_file(path: str | Path, minimum: int = MIN_TEXT_CHARS) -> str:
     if not path.is_file():
         raise WerkstattError("data.not_found", name=str(path))
     if path.stat().st_size > MAX_TEXT_BYTES:
-        raise WerkstattError("data.too_big", name=path.name, size_mb=path.stat().st_size / 1e6,
+        raise WerkstattError("data.too_big", name=path.name, size_mb=num(path.stat().st_size / 1e6, 1),
                              limit_mb=MAX_TEXT_BYTES // 2**20)
     text, encoding = decode_text(path.read_bytes(), path.name)
     if encoding in ("cp1252", "latin-1"):
@@ -171,7 +171,7 @@ class TextUpload:
             print(f"⚠️ {error}{kept}")
             return False
         self.text, self.name = text, name
-        print(msg("data.upload_ok", name=name, chars=len(text)))
+        print(msg("data.upload_ok", name=name, chars=num(len(text))))
         return True
 
     def _on_upload(self, change) -> None:
