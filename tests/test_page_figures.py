@@ -309,3 +309,18 @@ def test_a_drifted_figure_is_noticed():
     with pytest.raises(AssertionError):
         assert_says("0.114 % of all parameters", "0.115 % of all parameters", "example")
     assert not near(815_000, 700_000, 0.02)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_chapter4_states_the_reference_models_losses_as_its_release_records(language):
+    import json
+
+    from werkstatt.release import reference_folder
+
+    meta = json.loads((reference_folder(language) / "training_metadata.json").read_text(encoding="utf-8"))
+    text = page(language, "04-tiny-gpt")
+    gpt, bigram = num(meta["final_val_loss"], 3, language), num(meta["bigram_val_loss"], 3, language)
+    if language == "de":
+        assert_says(text, f"(Verlust auf dem Prüftext {gpt}, Bigramm-Modell {bigram})", "de/04")
+    else:
+        assert_says(text, f"(validation loss {gpt}, bigram model {bigram})", "en/04")
