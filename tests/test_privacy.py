@@ -50,7 +50,7 @@ for name, step in [
     ("BPE tokenizer (chapter 2)", lambda: tokens.train_bpe([data.speeches_text("de", max_chars=20000)], 300)),
     ("word frequencies (chapter 2)", lambda: tokens.zipf_table("de", 100)),
     ("load_model smollm2 (chapters 5-8)", lambda: models.load_model("smollm2", quiet=True)),
-    ("load_model smollm2 in bfloat16 (chapters 5, 7)", lambda: models.load_model("smollm2", quiet=True, dtype="bfloat16")),
+    ("load_model smollm2 in bfloat16 (chapters 5-7)", lambda: models.load_model("smollm2", quiet=True, dtype="bfloat16")),
     ("load_model minilm (chapter 7)", lambda: models.load_model("minilm", quiet=True)),
     ("sentence encoder (chapter 8)", lambda: bias.sentence_encoder()),
     ("every packaged model", lambda: [models.load_model(n, quiet=True) for n, e in models.REGISTRY.items() if e.packaged]),

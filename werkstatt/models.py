@@ -348,9 +348,10 @@ def packaged_folder(name: str) -> Path | None:
     return None
 
 
-# How many bits each weight keeps. float32 is the default (and what training needs); bfloat16 halves the memory of
-# a model that is only run, not trained: it keeps float32's range and about three significant digits, and SmolLM2's
-# packaged weights are 4-bit numbers to begin with (chapters 5 and 7 say so, with the differences measured).
+# How many bits each weight keeps. float32 is the default (training all weights needs it); bfloat16 halves the memory
+# of a model that is run, or whose frozen base carries small float32 adapters (LoRA, chapter 6): it keeps float32's
+# range and about three significant digits, and SmolLM2's packaged weights are 4-bit numbers to begin with
+# (chapters 5, 6 and 7 say so, with the differences measured).
 DTYPES = ("float32", "bfloat16")
 _SAFETENSORS_DTYPES = {"F32": "float32", "F16": "float16", "BF16": "bfloat16"}
 
@@ -425,7 +426,8 @@ def load_model(name: str, quiet: bool = False, online: bool = False, revision: s
     """(model, tokenizer) for `name`: the packaged copy, offline; the hub only for a model that is not packaged,
     or with `online=True`, and then at a pinned commit (`revision`, default: the registry's).
 
-    `dtype="bfloat16"` keeps the weights in 16 bits: half the memory, for a model that is only run (chapters 5, 7).
+    `dtype="bfloat16"` keeps the weights in 16 bits: half the memory (chapters 5 and 7 run the model, chapter 6 trains
+    float32 LoRA adapters on the frozen 16-bit base).
     """
     dtype = check_choice("dtype", dtype, DTYPES)
     entry = info(name)
