@@ -24,25 +24,38 @@ LETTERS = {"de": " abcdefghijklmnopqrstuvwxyzäöüß", "en": " abcdefghijklmnop
 def heatmap(model: BigramModel, letters: str, path: Path) -> None:
     letters = [c for c in letters if c in model.index]
     rows = [model.index[c] for c in letters]
-    fig, ax = plt.subplots(figsize=(7, 6))
-    image = ax.imshow(model.probs[np.ix_(rows, rows)])
+    fig, ax = plt.subplots(figsize=(6, 6.8), layout="constrained")
+    image = ax.imshow(model.probs[np.ix_(rows, rows)], aspect="auto")
     ax.set_xticks(range(len(letters)), [plots.visible(c) for c in letters])
     ax.set_yticks(range(len(letters)), [plots.visible(c) for c in letters])
+    ax.tick_params(labelsize=11)  # 31 letters side by side: 11 pt is still 9 px on a phone
     ax.set_xlabel(i18n.msg("figures.ch01.x"))
     ax.set_ylabel(i18n.msg("figures.ch01.y"))
     ax.set_title(i18n.msg("figures.ch01.title"))
-    fig.colorbar(image, ax=ax, label=i18n.msg("figures.ch01.bar"))
-    fig.savefig(path, dpi=90, bbox_inches="tight")
-    plt.close(fig)
+    fig.colorbar(image, ax=ax, label=i18n.msg("figures.ch01.bar"), location="bottom", shrink=0.8)
+    save(fig, path)
 
 
 def temperatures(model: BigramModel, path: Path) -> None:
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3), sharey=True)
+    # Three narrow panels, so that the figure fits a phone with readable text: the question once above
+    # them ("What follows 'e'?"), each panel titled with its temperature only ("T = 0.5").
+    fig, axes = plt.subplots(1, 3, figsize=(6, 3.2), sharey=True, layout="constrained")
     for ax, t in zip(axes, [0.5, 1.0, 2.0]):
-        plots.probability_bars(model.vocab, apply_temperature(model.next_probs("e"), t), i18n.msg("figures.ch01.temp", t=t),
-                               i18n.msg("figures.ch01.x"), i18n.msg("figures.ch01.bar"), ax=ax, top=8)
-    fig.savefig(path, dpi=90, bbox_inches="tight")
+        question, _, temperature = i18n.msg("figures.ch01.temp", t=i18n.num(t, 1)).rpartition("? ")
+        plots.probability_bars(model.vocab, apply_temperature(model.next_probs("e"), t), temperature,
+                               "", "", ax=ax, top=5)
+    axes[0].set_ylabel(i18n.msg("figures.ch01.bar"))
+    fig.suptitle(question + "?" if question else "")
+    fig.supxlabel(i18n.msg("figures.ch01.x"), fontsize=plt.rcParams["axes.labelsize"])
+    save(fig, path)
+
+
+def save(fig, path: Path) -> None:
+    """Fit the figure to a phone's column (werkstatt.plots.fit_for_phone), save it with its text size written in."""
+    plots.fit_for_phone(fig)
+    smallest = plots.save_png(fig, path, dpi=120)
     plt.close(fig)
+    print("wrote", path.relative_to(ROOT), f"(smallest text {smallest:g} pt)")
 
 
 def main() -> None:
@@ -55,7 +68,6 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         heatmap(model, letters, folder / "bigram-heatmap.png")
         temperatures(model, folder / "temperature.png")
-        print("wrote", folder)
 
 
 if __name__ == "__main__":

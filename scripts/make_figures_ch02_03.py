@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 
 from werkstatt import data, i18n, plots  # noqa: E402
-from werkstatt.attention import attention, heads_figure, heatmap, train_char_attention  # noqa: E402
+from werkstatt.attention import attention, heatmap, train_char_attention  # noqa: E402
 from werkstatt.tokens import PARALLEL, WordVectors, comparison_figure, count_tokens, train_bpe, zipf_figure, \
     zipf_table  # noqa: E402
 
@@ -38,9 +38,28 @@ EXAMPLES = {
 
 
 def save(fig, path: Path) -> None:
-    fig.savefig(path, dpi=90, bbox_inches="tight")
+    """Fit the figure to a phone's column (werkstatt.plots.fit_for_phone), save it with its text size written in."""
+    plots.fit_for_phone(fig)
+    smallest = plots.save_png(fig, path, dpi=120)
     plt.close(fig)
-    print("wrote", path.relative_to(ROOT))
+    print("wrote", path.relative_to(ROOT), f"(smallest text {smallest:g} pt)")
+
+
+def heads(model, sentence: str, path: Path) -> None:
+    """The heads of werkstatt.attention.heads_figure in a 2 x 2 grid: side by side, a phone would shrink
+    their letters to a few pixels."""
+    weights = model.head_weights(sentence)
+    chars = [c if c != " " else "␣" for c in sentence]
+    fig, axes = plt.subplots(2, (model.n_heads + 1) // 2, figsize=(6, 8.4), layout="constrained")
+    for head, ax in enumerate(axes.flat):
+        if head >= model.n_heads:
+            ax.remove()
+            continue
+        heatmap(ax, weights[head], chars, chars, i18n.msg("attention.head", head=head + 1), annotate=False)
+    fig.suptitle(i18n.msg("attention.heads_title"))
+    fig.supxlabel(i18n.msg("attention.axis_key"))
+    fig.supylabel(i18n.msg("attention.axis_query"))
+    save(fig, path)
 
 
 def tokenizer_comparison(texts: dict[str, str], path: Path) -> None:
@@ -63,9 +82,10 @@ def mean_vs_attention(labels: dict, path: Path) -> None:
     torch.manual_seed(1)
     x = torch.randn(size, 4)
     _, weights = attention(x @ torch.randn(4, 4), x @ torch.randn(4, 4), x)
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
+    fig, axes = plt.subplots(1, 2, figsize=(6.4, 3.6))
     for ax, matrix, title in zip(axes, [lower / lower.sum(1, keepdim=True), weights], [i18n.msg("figures.ch03.mean"), i18n.msg("figures.ch03.attn")]):
         heatmap(ax, matrix, tokens, tokens, title, xlabel=i18n.msg("figures.ch03.x"), ylabel=i18n.msg("figures.ch03.y"))
+    axes[1].set_ylabel("")  # the rows are the same words: one label is enough, and there is no room for two
     fig.tight_layout()
     save(fig, path)
 
@@ -84,7 +104,7 @@ def main() -> None:
         mean_vs_attention(labels, folder / "03-mean-vs-attention.png")
         train, _ = data.split_text(texts[language])
         model, _ = train_char_attention(train, 1500)
-        save(heads_figure(model, labels["sentence"])[0], folder / "03-heads.png")
+        heads(model, labels["sentence"], folder / "03-heads.png")
 
 
 if __name__ == "__main__":
