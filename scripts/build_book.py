@@ -8,6 +8,8 @@ leaks its shortened outputs into the published book. Pages are always re-rendere
 after a failed build, Sphinx would otherwise keep the broken pages and report success.
 
 The browser tests (tests/browser) build with `--profile quick --site _build/test-site --parallel`.
+`--work <folder>` keeps the per-edition builds and caches elsewhere than _build/, so that two builds on
+one machine (say, a second checkout's browser tests) do not write into the same folders.
 """
 from __future__ import annotations
 
@@ -32,8 +34,11 @@ INDEX = """<!DOCTYPE html>
 """
 
 
+WORK = ROOT / "_build"  # where each edition is built and its notebooks' cache kept (--work)
+
+
 def build_dir(language: str, profile: str) -> Path:
-    return ROOT / "_build" / (language if profile == "standard" else f"{language}-{profile}")
+    return WORK / (language if profile == "standard" else f"{language}-{profile}")
 
 
 def command(language: str, profile: str) -> list[str]:
@@ -85,7 +90,7 @@ def build_parallel(languages: list[str], profile: str, retry: bool = True) -> fl
                 continue
             failed.append(language)
             print(text[-6000:], file=sys.stderr)
-            print(f"{language}: the build failed; full log: {log.relative_to(ROOT)}", file=sys.stderr)
+            print(f"{language}: the build failed; full log: {log}", file=sys.stderr)
     if failed:
         raise SystemExit(1)
     if again:
@@ -107,7 +112,10 @@ def main() -> int:
     parser.add_argument("--language", choices=list(EDITIONS), help="build only one edition")
     parser.add_argument("--site", default="_build/site", help="where the two editions go (default: _build/site)")
     parser.add_argument("--parallel", action="store_true", help="build both editions at the same time")
+    parser.add_argument("--work", default="_build", help="where each edition is built and cached (default: _build)")
     args = parser.parse_args()
+    global WORK
+    WORK = (ROOT / args.work).resolve()
     site = (ROOT / args.site).resolve()
     languages = [args.language] if args.language else list(EDITIONS)
     if args.parallel:

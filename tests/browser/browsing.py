@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from phone import look_on_a_phone
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "tools" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 EDITIONS = ("de", "en")
@@ -108,6 +110,14 @@ class Visit:
     math_expected: bool = False
     math_rendered: bool = True
     error: str | None = None
+    # the same page on a phone (PHONE, portrait): see phone.py
+    phone_scroll: int = 0  # how far the page can be scrolled sideways, in CSS px
+    phone_strings: list[str] = field(default_factory=list)
+    phone_images: list[dict] = field(default_factory=list)
+    phone_violations: list[dict] = field(default_factory=list)
+    widgets: list[dict] = field(default_factory=list)  # notebook outputs with widgets (phone.py)
+    launch_links: list[str] = field(default_factory=list)  # the rocket menu's links
+    explorers: int = 0  # in-page explorers (book/_ext/explorers.py)
 
 
 # Run in the page: everything the tests look at, in one round trip.
@@ -133,6 +143,7 @@ SCROLLABLES_READY = """() => Array.from(document.querySelectorAll(
   'pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon'))
   .every(e => !(e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight) || e.tabIndex === 0)"""
 HAS_MATH = "document.querySelectorAll('.math').length > 0"
+DESKTOP = {"width": 1280, "height": 720}  # Playwright's default, where axe-core looks first
 MATH_RENDERED = "() => document.querySelectorAll('mjx-container').length > 0"
 
 
@@ -143,7 +154,7 @@ def visit_all(chromium: str, server: Server, pages: list[str], timeout_ms: int =
     visits = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        context = browser.new_context(service_workers="block")
+        context = browser.new_context(service_workers="block", viewport=DESKTOP)
         context.add_init_script(path=str(AXE_JS))
         current: list[Visit] = []
 
@@ -166,6 +177,7 @@ def visit_all(chromium: str, server: Server, pages: list[str], timeout_ms: int =
             current.append(visit)
             start = time.perf_counter()
             try:
+                page.set_viewport_size(DESKTOP)
                 page.goto(f"{server.origin}/{name}", wait_until="load", timeout=timeout_ms)
                 visit.widget_views = page.evaluate(WIDGET_VIEWS)
                 if visit.widget_views:
@@ -179,6 +191,7 @@ def visit_all(chromium: str, server: Server, pages: list[str], timeout_ms: int =
                 data = page.evaluate(COLLECT)
                 visit.lang, visit.violations = data["lang"], data["violations"]
                 visit.counterpart, visit.links, visit.images = data["counterpart"], data["links"], data["images"]
+                look_on_a_phone(page, visit)
             except Exception as error:  # a page that does not load is a finding, not a crash
                 visit.error = f"{type(error).__name__}: {error}".splitlines()[0]
             visit.seconds = time.perf_counter() - start
