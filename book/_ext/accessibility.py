@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-TOGGLE_LABEL = {"de": "Unterkapitel zeigen oder verbergen", "en": "Show or hide sections"}
+from werkstatt.i18n import text as message
 
 SEARCH_BUTTON = re.compile(r'(<button class="[^"]*search-button-field[^"]*"[^>]*?) aria-label="[^"]*"')
 EMPTY_SUMMARY = re.compile(r"<summary>(?=<span class=\"toctree-toggle\")")
@@ -51,7 +51,7 @@ def fix_markup(page: str, language: str) -> str:
     """Fixes 1 to 4, applied to one page's HTML (idempotent)."""
     page = SEARCH_BUTTON.sub(r"\1", page)
     page = MODE_ICON.sub(r"\1", page)
-    label = TOGGLE_LABEL.get(language, TOGGLE_LABEL["en"])
+    label = message("book.toggle_sections", language)  # English where the language has no message file
     page = EMPTY_SUMMARY.sub(f'<summary aria-label="{label}">', page)
     return _drop_repeated_inline_scripts(page)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import html
 
+from werkstatt.i18n import text as message
+
 OTHER = {"de": "en", "en": "de"}
-LABEL = {"de": "Diese Seite auf Deutsch", "en": "This page in English"}
-NAME = {"de": "Deutsch", "en": "English"}
 
 
 def counterpart_docname(docname: str, language: str) -> str:
@@ -32,8 +32,9 @@ def _add_link(app, pagename, templatename, context, doctree):
     url = html.escape(counterpart_url(pagename, language))
     context["metatags"] = context.get("metatags", "") + (
         f'\n<link rel="alternate" hreflang="{other}" href="{url}">')
+    label = message("book.counterpart_link", other)  # in the other edition's language
     banner = (f'<p class="edition-switch"><a href="{url}" hreflang="{other}" lang="{other}">'
-              f'<span aria-hidden="true">🌐</span> {LABEL[other]}</a></p>\n')  # the globe is decoration
+              f'<span aria-hidden="true">🌐</span> {label}</a></p>\n')  # the globe is decoration
     context["body"] = banner + context.get("body", "")
 
 
