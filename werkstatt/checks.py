@@ -183,6 +183,21 @@ class _Box:
         return f"{self.label}: {self.text}" + (f"\n\n{self.answer}" if self.answer else "")
 
 
+def letter(answer: Any, choices: tuple[str, ...] = ("a", "b", "c")) -> str | None:
+    """The letter a learner chose ("b", " B)", ...), or None when the answer is not one of the choices."""
+    if isinstance(answer, str) and answer.strip().lower().strip(")") in choices:
+        return answer.strip().lower().strip(")")
+    return None
+
+
+def numbers_text(values, digits: int = 3) -> str:
+    """A short list of numbers written the edition's way ("[0,692; 0,231]" in German, "[0.692, 0.231]" in English)."""
+    from .i18n import num
+
+    separator = "; " if get_language() == "de" else ", "
+    return "[" + separator.join(num(float(value), digits) for value in values) + "]"
+
+
 def language_of_answer() -> str:
     """The edition's language, for checkers whose reference depends on the corpus."""
     return get_language()

@@ -8,21 +8,8 @@ from collections import Counter
 
 import numpy as np
 
-from ..checks import Task, call
-from ..i18n import get_language, num
-
-
-def _numbers(values, digits: int = 3) -> str:
-    """A short list of numbers written the edition's way ("0,692; 0,231" in German, "0.692, 0.231" in English)."""
-    separator = "; " if get_language() == "de" else ", "
-    return "[" + separator.join(num(float(value), digits) for value in values) + "]"
-
-
-def _letter(answer, choices=("a", "b", "c")):
-    """The chosen letter, or None when the answer is not one of the choices."""
-    if isinstance(answer, str) and answer.strip().lower().strip(")") in choices:
-        return answer.strip().lower().strip(")")
-    return None
+from ..checks import call, letter as _letter, numbers_text as _numbers, Task
+from ..i18n import num
 
 
 # --- q1 (base): read a probability off the count table -------------------------------------------

@@ -9,14 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..checks import Task, call, language_of_answer
-
-
-def _letter(answer, choices=("a", "b", "c")):
-    """The chosen letter, or None when the answer is not one of the choices."""
-    if isinstance(answer, str) and answer.strip().lower().strip(")") in choices:
-        return answer.strip().lower().strip(")")
-    return None
+from ..checks import call, language_of_answer, letter as _letter, Task
 
 
 def _pair_counts(words) -> Counter:

@@ -8,25 +8,12 @@ import math
 import torch
 from torch.nn import functional as F
 
-from ..checks import Task, call
-from ..i18n import get_language, num
+from ..checks import call, letter as _letter, numbers_text as _numbers, Task
+from ..i18n import num
 
 
 def _as_list(values) -> list:
     return values.tolist() if isinstance(values, torch.Tensor) else list(values)
-
-
-def _numbers(values, digits: int = 3) -> str:
-    """A short list of numbers written the edition's way ("0,692; 0,231" in German, "0.692, 0.231" in English)."""
-    separator = "; " if get_language() == "de" else ", "
-    return "[" + separator.join(num(float(value), digits) for value in values) + "]"
-
-
-def _letter(answer, choices=("a", "b", "c")):
-    """The chosen letter, or None when the answer is not one of the choices."""
-    if isinstance(answer, str) and answer.strip().lower().strip(")") in choices:
-        return answer.strip().lower().strip(")")
-    return None
 
 
 # --- q1 (base): how many predictions does one training step practise? ----------------------------------

@@ -5,15 +5,8 @@ from __future__ import annotations
 
 import math
 
-from ..checks import Task, call
+from ..checks import call, letter as _letter, Task
 from ..i18n import num
-
-
-def _letter(answer, choices=("a", "b", "c")):
-    """The chosen letter, or None when the answer is not one of the choices."""
-    if isinstance(answer, str) and answer.strip().lower().strip(")") in choices:
-        return answer.strip().lower().strip(")")
-    return None
 
 
 # --- q1 (base): twice the rank, how many numbers? ----------------------------------------------------------

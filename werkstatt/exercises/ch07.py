@@ -3,8 +3,8 @@ count; which of two layers tells more, read off real and control accuracy. Code:
 per layer, the most selective layer. Challenge: mean pooling that leaves out the padding tokens."""
 from __future__ import annotations
 
-from ..checks import Task, call
-from ..i18n import get_language, num
+from ..checks import call, letter as _letter, numbers_text, Task
+from ..i18n import num
 
 
 def _number(answer) -> float | None:
@@ -17,19 +17,6 @@ def _number(answer) -> float | None:
         return float(answer)
     except (TypeError, ValueError):
         return None
-
-
-def _letter(answer, choices=("a", "b", "c")):
-    """The chosen letter, or None when the answer is not one of the choices."""
-    if isinstance(answer, str) and answer.strip().lower().strip(")") in choices:
-        return answer.strip().lower().strip(")")
-    return None
-
-
-def _numbers(values, digits: int = 2) -> str:
-    """A short list of numbers written the edition's way ("[0,2; -0,1]" in German, "[0.2, -0.1]" in English)."""
-    separator = "; " if get_language() == "de" else ", "
-    return "[" + separator.join(num(float(value), digits) for value in values) + "]"
 
 
 # --- q1 (base): what does always guessing the most frequent party reach? ------------------------------------
@@ -117,7 +104,7 @@ def _check_q4(selectivity):
             return "ch07.q4.abs"
         if all(abs(v - r / c) < 1e-6 for v, r, c in zip(values, real, control)):
             return "ch07.q4.ratio"
-        return "ch07.q4.wrong", dict(expected=_numbers(expected), got=_numbers(values))
+        return "ch07.q4.wrong", dict(expected=numbers_text(expected, 2), got=numbers_text(values, 2))
     return None
 
 

@@ -9,7 +9,7 @@ import re
 import numpy as np
 
 from .. import bias
-from ..checks import Task, call
+from ..checks import call, letter as _letter, Task
 from ..i18n import msg, num
 
 
@@ -18,13 +18,6 @@ def _fake_logprob(prefix: str, continuation: str) -> float:
     def total(text: str) -> float:
         return -sum(0.5 + ((ord(a) * 7 + ord(b) * 13) % 11) / 4 for a, b in zip("\n" + text, text))
     return total(prefix + continuation) - total(prefix)
-
-
-def _letter(answer, choices=("a", "b", "c")):
-    """The chosen letter, or None when the answer is not one of the choices."""
-    if isinstance(answer, str) and answer.strip().lower().strip(")") in choices:
-        return answer.strip().lower().strip(")")
-    return None
 
 
 def _number(answer) -> float | None:
