@@ -12,6 +12,7 @@ import enum
 import html
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -62,11 +63,13 @@ class Result:
         icon, colour = {Status.CORRECT: ("✅", "#009E73"), Status.WRONG: ("❌", "#D55E00"),
                         Status.UNATTEMPTED: ("ℹ️", "#0072B2")}[self.status]
         text = html.escape(self.message).replace("\n", "<br>")
+        text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)  # messages mark code with backticks, as Markdown does
         return (f'<div role="status" style="border-left:4px solid {colour};padding:0.3em 0.8em">'
                 f"{icon} {text}</div>")
 
     def __repr__(self) -> str:
-        return f"{self.status.value}: {self.message}"
+        icon = {Status.CORRECT: "✅", Status.WRONG: "❌", Status.UNATTEMPTED: "ℹ️"}[self.status]
+        return f"{icon} {self.message}"
 
 
 def _not_attempted(answer: Any) -> bool:
@@ -115,9 +118,14 @@ class Task:
         key, values = problem if isinstance(problem, tuple) else (problem, {})
         return Result(Status.WRONG, f'{msg("check.wrong")} {msg(key, **values)}', key)
 
-    def check(self, answer: Any) -> Result:
+    def check(self, answer: Any, *more: Any) -> Result:
         """Check the learner's answer and show the result."""
-        result = self.evaluate(answer)
+        if more:  # q2.check(-1,8): a German decimal comma makes two arguments
+            typed = ",".join(str(part) for part in (answer, *more))
+            sentence = msg("check.comma", typed=typed, python=typed.replace(",", ".", 1))
+            result = Result(Status.WRONG, sentence, "check.comma")
+        else:
+            result = self.evaluate(answer)
         expected = os.environ.get("WERKSTATT_EXPECT", "").strip().lower()
         if expected and expected != result.status.value:
             raise AssertionError(msg("check.expect_failed", expected=expected, task=self.name,
