@@ -15,6 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from PIL import Image  # noqa: E402
 
+import address  # noqa: E402
 from nbtools import ROOT  # noqa: E402
 from werkstatt import plots  # noqa: E402
 
@@ -31,7 +32,8 @@ STATE = {
     "out": {"model_name": "OutputModel", "state": {"outputs": []}},
     "bar": {"model_name": "FloatProgressModel", "state": {"value": 3, "max": 10}},
 }
-THEME = {"repository_url": "https://github.com/ki-werkstatt/ki-werkstatt", "repository_branch": "main",
+HOME = address.home()  # course.toml: the one place the course's address is written
+THEME = {"repository_url": HOME.url, "repository_branch": HOME.branch,
          "launch_buttons": {"notebook_interface": "jupyterlab", "binderhub_url": "https://mybinder.org",
                             "colab_url": "https://colab.research.google.com"}}
 
@@ -48,9 +50,10 @@ def test_controls_are_switched_off_and_found_through_their_boxes():
 
 def test_launch_links_are_the_rocket_menus():
     links = dict(static_widgets.launch_links(THEME, "notebooks/de/01-language-model.ipynb"))
-    assert links["Binder"] == ("https://mybinder.org/v2/gh/ki-werkstatt/ki-werkstatt/main"
+    repository = f"{HOME.owner}/{HOME.name}"
+    assert links["Binder"] == (f"https://mybinder.org/v2/gh/{repository}/{HOME.branch}"
                                "?urlpath=lab/tree/notebooks/de/01-language-model.ipynb")
-    assert links["Colab"] == ("https://colab.research.google.com/github/ki-werkstatt/ki-werkstatt/blob/main/"
+    assert links["Colab"] == (f"https://colab.research.google.com/github/{repository}/blob/{HOME.branch}/"
                               "notebooks/de/01-language-model.ipynb")
     assert static_widgets.launch_links({}, "x.ipynb") == []
 
