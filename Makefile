@@ -17,7 +17,7 @@ PROFILE ?= standard
 .PHONY: pupils-copy setup book-setup browser-setup lab test unit notebooks browser exercises worksheets book address strip lock clean help
 
 help:
-	@echo "make lab | make test | make book | make exercises | make worksheets | make strip | make clean"
+	@echo "make lab | make test | make book | make exercises | make worksheets | make pupils-copy | make hub-test | make lock | make address | make strip | make clean"
 
 # The lock (written by `make lock` from pyproject.toml): every package at its exact version, checked against
 # its hash. It is a closed set, so pip installs it with --no-deps and resolves nothing itself. PyTorch comes
