@@ -28,6 +28,8 @@ from urllib.parse import quote, urlencode
 
 import psutil
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 import websocket
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -303,6 +305,11 @@ class PupilBrowser:
     def __init__(self, hub: Hub, pupil: Pupil):
         self.hub, self.pupil = hub, pupil
         self.http = requests.Session()
+        # A browser sends a page request again when the proxy resets its connection (seen once while servers were
+        # starting under load); so does the pupil here, for GET requests only: a login POST is never sent twice.
+        retry = Retry(total=3, connect=3, read=3, status=0, backoff_factor=0.5, allowed_methods=frozenset({"GET"}),
+                      raise_on_status=False)
+        self.http.mount("http://", HTTPAdapter(max_retries=retry))
         self.server = f"{hub.url}/user/{pupil.name}/"
         self.xsrf = ""  # the pupil's server's XSRF token (from the page nbgitpuller shows)
 
